@@ -1,0 +1,1 @@
+"""Gemeentetolk: the assistant (services, channels, CLI)."""

@@ -1,0 +1,1 @@
+"""Rasa input channels for Gemeentetolk. Only this package imports Rasa inside bot/."""

@@ -1,0 +1,1 @@
+"""Subcommands of the ``gemeentetolk`` CLI. Each module has ``register(subparsers)``."""

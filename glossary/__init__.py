@@ -1,0 +1,1 @@
+"""The Gemeentetolk glossary: ambtelijke taal <-> ondernemerstaal. Pure Python, no Rasa."""
