@@ -70,7 +70,11 @@ def prepare_pipeline(
     ):
         return PipelineChoice(source=source, path=target, built=False)
 
-    nlp = spacy.load(model_name) if source == model_name else build_local_pipeline()
+    if source == model_name:
+        # What spacy.load does for an installed model package.
+        nlp = importlib.import_module(model_name).load()
+    else:
+        nlp = build_local_pipeline()
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(target.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)

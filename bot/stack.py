@@ -146,6 +146,19 @@ class Stack:
             payload["metadata"] = metadata
         return post_json(f"{self.settings.rasa_url}/webhooks/rest/webhook", payload)
 
+    def tracker(self, sender: str) -> dict:
+        """The conversation's tracker (needs enable_api=True; uses the token)."""
+        from urllib.parse import quote
+
+        url = (
+            f"{self.settings.rasa_url}/conversations/{quote(sender, safe='')}/tracker"
+            f"?token={self.api_token}"
+        )
+        status, body = http_get(url, timeout=10)
+        if status != 200:
+            raise RuntimeError(f"tracker niet beschikbaar ({status})")
+        return json.loads(body)
+
     def stop(self) -> None:
         for proc in self.procs.values():
             if proc.poll() is None:

@@ -24,6 +24,10 @@ TOO_LONG_REPLY = (
     f"Je bericht is te lang. Ik kan maximaal {MAX_CHARS} tekens lezen. "
     "Wil je je vraag korter maken? Stel gerust meerdere korte vragen na elkaar."
 )
+NO_WORDS_REPLY = (
+    "Ik zie geen woorden in je bericht, alleen tekens of emoji. "
+    "Typ je vraag in woorden, dan help ik je graag."
+)
 NO_ANSWER_REPLY = (
     "Sorry, er ging aan mijn kant iets mis. Probeer het zo nog eens. "
     "Heb je haast? Bel dan de gemeente op 14 met daarachter het netnummer van je gemeente."
@@ -84,6 +88,8 @@ def check_text(text: object, sender_id: str, buttons: ButtonMemory) -> Verdict:
         cleaned = neutralize_command(cleaned)
         if not cleaned:
             return Verdict(reply=EMPTY_REPLY)
+    if not any(ch.isalnum() for ch in cleaned):
+        return Verdict(reply=NO_WORDS_REPLY)
     return Verdict(text=cleaned)
 
 

@@ -1,0 +1,59 @@
+"""Shared fixtures."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def project_root() -> Path:
+    return ROOT
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def stack_db_url(tmp_path_factory) -> str:
+    """A copy of the prepared database, so integration tests never touch var/gemeentetolk.db."""
+    src = ROOT / "var" / "gemeentetolk.db"
+    dst = tmp_path_factory.mktemp("stackdb") / "gemeentetolk.db"
+    if src.exists():
+        shutil.copy(src, dst)
+    return f"sqlite:///{dst}"
+
+
+@pytest.fixture(scope="session")
+def stack(stack_db_url: str) -> Iterator:
+    """The running assistant (action server + Rasa server) on free ports, once per session.
+
+    Needs a trained model in models/ (`make test` trains first).
+    """
+    from bot.settings import load_settings
+    from bot.stack import Stack
+
+    if not any((ROOT / "models").glob("*.tar.gz")):
+        pytest.fail("Geen getraind model in models/. Draai eerst 'make train'.")
+    env = {
+        "GEMEENTETOLK_DB_URL": stack_db_url,
+        "GEMEENTETOLK_ACTION_PORT": str(free_port()),
+        "GEMEENTETOLK_RASA_PORT": str(free_port()),
+        "GEMEENTETOLK_WEB_PORT": str(free_port()),
+    }
+    settings = load_settings(env=env)
+    running = Stack(settings, enable_api=True, log_dir=ROOT / "var" / "logs" / "test-stack")
+    running.start(timeout=240)
+    try:
+        yield running
+    finally:
+        running.stop()
