@@ -4,7 +4,7 @@
 VENV    := .venv
 BIN     := $(VENV)/bin
 PY      := $(BIN)/python
-RASA    := RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=3 $(BIN)/rasa
+RASA    := $(BIN)/rasa
 GT      := $(BIN)/gemeentetolk
 STAMP   := var/stamps
 RASA_FILES := --domain bot/domain --endpoints bot/endpoints.yml --credentials bot/credentials.yml
