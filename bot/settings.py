@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -21,6 +23,22 @@ class Settings:
     host: str
     spacy_path: Path
     model_dir: Path
+    tracker_db_url: str = ""  # Rasa's SQL tracker store (conversations), for the purge
+    # Website channel: GEMEENTETOLK_WEB_SECRET (empty: generated once into var/web_secret)
+    # and the origins (scheme://host[:port]) whose pages may use the chat widget.
+    web_secret_env: str = field(default="", repr=False)
+    allowed_origins: tuple[str, ...] = ()
+
+    @property
+    def web_secret(self) -> bytes:
+        """The HMAC key that signs website session ids (read or created lazily)."""
+        if self.web_secret_env:
+            return self.web_secret_env.encode("utf-8")
+        return load_or_create_secret(self.var_dir / "web_secret")
+
+    @property
+    def web_url(self) -> str:
+        return f"http://localhost:{self.web_port}/"
 
     @property
     def var_dir(self) -> Path:
@@ -48,19 +66,91 @@ def _port(env: Mapping[str, str], name: str, default: int) -> int:
     return int(raw)
 
 
+MIN_SECRET_CHARS = 32
+
+
+def load_or_create_secret(path: Path) -> bytes:
+    """Read the secret in ``path``; create it (mode 0600) on first use. Safe across processes."""
+    try:
+        secret = path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        secret = ""
+    if len(secret) >= MIN_SECRET_CHARS:
+        return secret.encode("ascii")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    new = secrets.token_urlsafe(48)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        # Another process won the race (or the file is too short: replace it).
+        secret = path.read_text(encoding="ascii").strip()
+        if len(secret) >= MIN_SECRET_CHARS:
+            return secret.encode("ascii")
+        path.unlink()
+        return load_or_create_secret(path)
+    with os.fdopen(fd, "w", encoding="ascii") as fh:
+        fh.write(new + "\n")
+    return new.encode("ascii")
+
+
+def normalize_origin(raw: str) -> str:
+    """``HTTP://Example.nl:443/`` -> ``http://example.nl:443``; ValueError when not an origin."""
+    parts = urlsplit(raw.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(raw)
+    if parts.path not in ("", "/") or parts.query or parts.fragment or parts.username:
+        raise ValueError(raw)
+    host = parts.hostname.lower()
+    if ":" in host:
+        host = f"[{host}]"
+    return f"{parts.scheme}://{host}" + (f":{parts.port}" if parts.port else "")
+
+
+def _origins(env: Mapping[str, str], web_port: int) -> tuple[str, ...]:
+    raw = env.get("GEMEENTETOLK_ALLOWED_ORIGINS", "").strip()
+    if not raw:
+        return (f"http://localhost:{web_port}", f"http://127.0.0.1:{web_port}")
+    origins = []
+    for item in raw.split(","):
+        if not item.strip():
+            continue
+        try:
+            origins.append(normalize_origin(item))
+        except ValueError:
+            raise ValueError(
+                "GEMEENTETOLK_ALLOWED_ORIGINS moet een lijst zijn van adressen zoals "
+                f"https://www.gemeente.nl, gescheiden door komma's. Fout: {item.strip()!r}."
+            ) from None
+    return tuple(dict.fromkeys(origins))
+
+
+def _secret(env: Mapping[str, str]) -> str:
+    secret = env.get("GEMEENTETOLK_WEB_SECRET", "").strip()
+    if secret and len(secret) < MIN_SECRET_CHARS:
+        raise ValueError(
+            f"GEMEENTETOLK_WEB_SECRET is te kort: gebruik minstens {MIN_SECRET_CHARS} tekens "
+            "(bijvoorbeeld: python -c 'import secrets; print(secrets.token_urlsafe(48))')."
+        )
+    return secret
+
+
 def load_settings(env: Mapping[str, str] | None = None, root: Path | None = None) -> Settings:
     """Read GEMEENTETOLK_* variables, falling back to defaults under the project root."""
     env = os.environ if env is None else env
     root = root or PROJECT_ROOT
     default_db = f"sqlite:///{root / 'var' / 'gemeentetolk.db'}"
+    web_port = _port(env, "GEMEENTETOLK_WEB_PORT", 8080)
     return Settings(
         root=root,
         db_url=env.get("GEMEENTETOLK_DB_URL") or default_db,
         municipality=env.get("GEMEENTETOLK_MUNICIPALITY") or "",
         action_port=_port(env, "GEMEENTETOLK_ACTION_PORT", 5055),
         rasa_port=_port(env, "GEMEENTETOLK_RASA_PORT", 5005),
-        web_port=_port(env, "GEMEENTETOLK_WEB_PORT", 8080),
+        web_port=web_port,
         host=env.get("GEMEENTETOLK_HOST") or "127.0.0.1",
         spacy_path=root / "var" / "spacy" / "nl",
         model_dir=root / "models",
+        tracker_db_url=env.get("GEMEENTETOLK_TRACKER_DB_URL") or f"sqlite:///{root / 'var' / 'tracker.db'}",
+        web_secret_env=_secret(env),
+        allowed_origins=_origins(env, web_port),
     )
