@@ -72,8 +72,13 @@ $(STAMP)/train: $(STAMP)/nlp $(TRAIN_INPUTS)
 lint: install
 	$(BIN)/ruff check .
 
-pytest: setup
+pytest: setup $(STAMP)/chromium
 	$(PY) -m pytest
+
+# The widget's browser tests drive Debian's Chromium (Playwright never downloads a browser).
+$(STAMP)/chromium:
+	@test -x /usr/bin/chromium || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
+	@mkdir -p $(STAMP) && touch $@
 
 validate: setup
 	$(RASA) data validate --config config.yml --domain bot/domain --data data --fail-on-warnings

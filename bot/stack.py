@@ -34,10 +34,15 @@ def child_env(settings: Settings) -> dict[str, str]:
             "GEMEENTETOLK_ACTION_URL": settings.action_url,
             "GEMEENTETOLK_DB_URL": settings.db_url,
             "PYTHONUNBUFFERED": "1",
+            # The website channel inside the Rasa server allows these page origins.
+            "GEMEENTETOLK_WEB_PORT": str(settings.web_port),
+            "GEMEENTETOLK_ALLOWED_ORIGINS": ",".join(settings.allowed_origins),
         }
     )
     if settings.municipality:
         env["GEMEENTETOLK_MUNICIPALITY"] = settings.municipality
+    if settings.web_secret_env:
+        env["GEMEENTETOLK_WEB_SECRET"] = settings.web_secret_env
     return env
 
 
@@ -75,6 +80,9 @@ class Stack:
     enable_api: bool = False
     log_dir: Path | None = None
     api_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+    # The demo page with the widget: `gemeentetolk run` turns it on; tests and benchmarks that
+    # only talk to Rasa leave it off (no clash on the web port).
+    with_web: bool = False
     procs: dict[str, subprocess.Popen] = field(default_factory=dict)
     started_at: float = 0.0
 
@@ -107,11 +115,23 @@ class Stack:
             cmd += ["--enable-api", "--auth-token", self.api_token]
         self._spawn("rasa", cmd)
 
+    def start_web(self) -> None:
+        """The demo page with the chat widget (bot/web/server.py) on settings.web_port."""
+        s = self.settings
+        self._spawn(
+            "web",
+            [sys.executable, "-m", "bot.web.server", "--host", s.host,
+             "--port", str(s.web_port), "--rasa-url", s.rasa_url,
+             "--municipality", s.municipality or "dijkstede"],
+        )  # fmt: skip
+
     def start(self, timeout: float = 180.0) -> float:
         """Start everything and wait until the assistant answers. Returns the seconds it took."""
         self.started_at = time.monotonic()
         self.start_actions()
         self.start_rasa()
+        if self.with_web:
+            self.start_web()
         self.wait_ready(timeout)
         return time.monotonic() - self.started_at
 
@@ -121,6 +141,7 @@ class Stack:
         checks = {
             "actions": f"http://{s.host}:{s.action_port}/health",
             "rasa": f"http://{s.host}:{s.rasa_port}/webhooks/rest/",
+            "web": f"http://{s.host}:{s.web_port}/health",
         }
         pending = {k: v for k, v in checks.items() if k in self.procs}
         while pending:

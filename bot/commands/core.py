@@ -52,11 +52,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     from bot.stack import Stack
 
     settings = _settings()
-    stack = Stack(settings)
+    stack = Stack(settings, with_web=True)
     print("Gemeentetolk start op (dit duurt ongeveer een halve minuut)...")
     try:
         seconds = stack.start()
         print(f"Klaar in {seconds:.0f} s.")
+        print(f"- Website met chatwidget: {settings.web_url}")
         print(f"- Rasa-server:   {settings.rasa_url} (REST: /webhooks/rest/webhook)")
         print(f"- Actie-server:  http://{settings.host}:{settings.action_port}")
         print("Praat met de assistent, bijvoorbeeld:")
@@ -125,7 +126,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "run",
         help="actie-server en Rasa-server starten (Ctrl-C stopt alles)",
-        description="Start de actie-server (5055) en de Rasa-server (5005).",
+        description=(
+            "Start de actie-server (5055), de Rasa-server (5005) en de demopagina met "
+            "de chatwidget (http://localhost:8080/)."
+        ),
         epilog=f"Voorbeeld: {EXAMPLES['run']}",
         formatter_class=fmt,
     )

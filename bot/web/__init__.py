@@ -1,0 +1,1 @@
+"""The website: a small static web server for the demo page and the chat widget."""
