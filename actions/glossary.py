@@ -1,0 +1,57 @@
+"""action_define_term: explain a term in either direction (thin adapter over glossary.service)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.settings import load_settings
+
+logger = logging.getLogger(__name__)
+
+# Glossary topic -> conversation topic (slot `topic`, used by the contact route).
+TOPIC_FOR_ROUTING = {
+    "procurement": "procurement",
+    "subsidy": "subsidy",
+    "social_domain": "hiring_support",
+    "organisation": "municipality_process",
+    "permits": "permit",
+    "business": "starting_business",
+}
+SORRY = (
+    "Sorry, de woordenlijst is nu niet bereikbaar. Probeer het later nog eens, "
+    "of bel de gemeente: 14 met het netnummer."
+)
+
+
+class ActionDefineTerm(Action):
+    def name(self) -> str:
+        return "action_define_term"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        from glossary.runtime import get_matcher, get_store
+        from glossary.service import explain
+
+        message = tracker.latest_message or {}
+        values = [str(v) for v in tracker.get_latest_entity_values("term")]
+        try:
+            db_url = load_settings().db_url
+            result = explain(message.get("text") or "", get_matcher(db_url), values, get_store(db_url))
+        except Exception:  # noqa: BLE001 - the user gets an answer, the log gets the details
+            logger.exception("action_define_term failed")
+            dispatcher.utter_message(text=SORRY)
+            return []
+        dispatcher.utter_message(text=result.text, buttons=result.buttons or [])
+        if not result.entry_id:
+            return []
+        explained = list(tracker.get_slot("explained_terms") or [])
+        explained += [] if result.entry_id in explained else [result.entry_id]
+        topic = TOPIC_FOR_ROUTING.get(result.topic)
+        events = [SlotSet("explained_terms", explained)]
+        return events + ([SlotSet("topic", topic)] if topic else [])
