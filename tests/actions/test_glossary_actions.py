@@ -58,7 +58,7 @@ def test_explains_an_official_term_and_remembers_it(db_url) -> None:
 def test_entrepreneur_word_names_the_official_term(db_url) -> None:
     messages, _ = run(tracker("hoe noemt de gemeente een klus van de gemeente?"))
     assert messages[0]["text"].startswith(
-        'Jij zegt "klus van de gemeente". Bij de gemeente heet dit: aanbesteding.'
+        'Jij zegt "klus van de gemeente". Bij de gemeente heet dit: opdracht.'
     )
 
 

@@ -35,7 +35,7 @@ def found(matcher: Matcher, text: str) -> list[tuple[str, str]]:
         ("de gemeente wil een loonkostensubsidy geven", "loonkostensubsidy", "loonkostensubsidie"),
         ("Lees de nota van inlichtingen goed", "nota van inlichtingen", "nota-van-inlichtingen"),
         ("Ik zoek funding voor mijn plan", "funding", "subsidie"),
-        ("Een klus van de gemeente binnenhalen", "klus van de gemeente", "aanbesteding"),
+        ("Een klus van de gemeente binnenhalen", "klus van de gemeente", "opdracht"),
         ("Wij maken veel impact", "impact", "maatschappelijke-waarde"),
         ("De Wmo regelt dat", "Wmo", "wmo"),
         ("hoeveel percelen zijn er", "percelen", "perceel"),
