@@ -9,7 +9,9 @@ from collections.abc import Callable
 
 from sqlalchemy.engine import Engine
 
+from bot import municipalities
 from bot.settings import Settings
+from glossary import setup as glossary_setup
 
 SetupStep = Callable[[Engine, Settings], str]
 
@@ -23,6 +25,8 @@ def create_schema(engine: Engine, settings: Settings) -> str:
 
 SETUP_STEPS: list[SetupStep] = [
     create_schema,
+    glossary_setup.setup_step,
+    municipalities.load_profiles_step,
 ]
 
 

@@ -13,6 +13,9 @@ from collections.abc import Sequence
 
 COMMAND_MODULES = [
     "bot.commands.core",
+    "bot.commands.municipality",
+    "bot.commands.requests",
+    "bot.commands.review",
 ]
 
 
