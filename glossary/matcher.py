@@ -27,6 +27,7 @@ from glossary.text import (
 )
 
 MAX_JOIN = 3  # words glued together when looking for a split compound
+MIN_PART = 3  # shortest word that can be the later part of a split compound
 HEAD = 6  # letters of a glued compound checked before computing its key
 KIND_RANK = {"pref": 0, "alt": 1, "hidden": 2}
 
@@ -209,6 +210,8 @@ class Matcher:
                 target = None
                 if multi and span <= self._max_words:
                     target = seq.get(tuple(keys[i : j + 1]))
+                if glue and len(norms[j]) < MIN_PART:
+                    glue = False  # "staatssteun en" is not the compound "staatssteunen"
                 if target is None and glue and span <= MAX_JOIN:
                     joined += norms[j]
                     if joined[:HEAD] in heads:

@@ -110,3 +110,16 @@ def test_suggest_offers_close_entries(curated_matcher) -> None:
     ids = [e.id for e in curated_matcher.suggest("subsidieplafon")]
     assert ids[0] == "subsidieplafond"
     assert curated_matcher.suggest("xq") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "matched"),
+    [
+        ("de regels voor staatssteun en de-minimissteun", "staatssteun"),
+        ("een beschikking en een voorschot", "beschikking"),
+    ],
+)
+def test_a_little_word_after_a_term_is_not_glued_to_it(curated_matcher, text, matched) -> None:
+    first = curated_matcher.lookup(text)[0]
+    assert first.matched == matched
+    assert text[first.start : first.end] == matched
