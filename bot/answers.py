@@ -17,18 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot.municipalities import TOPICS
+
 log = logging.getLogger(__name__)
 
-TOPICS = (
-    "procurement",
-    "social_return",
-    "subsidy",
-    "hiring_support",
-    "permit",
-    "starting_business",
-    "network",
-    "municipality_process",
-)
 TOPIC_INTENTS = {f"ask_{topic}": topic for topic in TOPICS}
 
 # The sub-answer used when NLU gives no usable sub-key (e.g. a button payload "/ask_permit").

@@ -37,7 +37,7 @@ TOPICS = (
 
 WEEKDAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
 
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 _EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
 _PHONE_14 = re.compile(r"^14 ?0\d{2,3}$")
 _URL = re.compile(r"^https?://[^\s]+$")
@@ -348,7 +348,7 @@ def parse_profile(text: str, file: str, slug: str) -> tuple[Profile | None, list
         problem = getattr(err, "problem", None) or str(err)
         return None, [Issue(file, line, "", f"geen geldige YAML ({problem}).")]
     c = _Checker(file, _line_map(node) if node is not None else {})
-    if not _SLUG.match(slug):
+    if not SLUG_RE.match(slug):
         c.fail((), f"de bestandsnaam '{slug}' mag alleen kleine letters, cijfers en '-' bevatten.")
     data = c.mapping(data, ())
     if data is None:
@@ -475,7 +475,7 @@ def load_profiles(directory: Path) -> dict[str, Profile]:
 
 def get_profile(slug: str, directory: Path) -> Profile | None:
     """The profile for ``slug``, or None when there is none (or the slug is not a valid one)."""
-    if not isinstance(slug, str) or not _SLUG.match(slug.strip().lower()):
+    if not isinstance(slug, str) or not SLUG_RE.match(slug.strip().lower()):
         return None
     return load_profiles(directory).get(slug.strip().lower())
 

@@ -14,6 +14,8 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from bot.municipalities import SLUG_RE
+
 MAX_CHARS = 1000
 
 EMPTY_REPLY = (
@@ -33,7 +35,6 @@ NO_ANSWER_REPLY = (
     "Heb je haast? Bel dan de gemeente op 14 met daarachter het netnummer van je gemeente."
 )
 
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 # Control characters except tab and newline.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
@@ -99,7 +100,7 @@ def clean_metadata(metadata: object) -> dict:
         return {}
     clean: dict = {}
     municipality = metadata.get("municipality")
-    if isinstance(municipality, str) and _SLUG.match(municipality.strip().lower()):
+    if isinstance(municipality, str) and SLUG_RE.match(municipality.strip().lower()):
         clean["municipality"] = municipality.strip().lower()
     return clean
 
