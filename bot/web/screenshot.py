@@ -14,17 +14,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bot.web.testing import free_port
+from bot.web.testing import CHROMIUM_ARGS, free_port
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 QUESTIONS = ["Hallo", "Hoe kan ik meedoen met een aanbesteding van de gemeente?"]
 
 

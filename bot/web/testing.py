@@ -21,6 +21,17 @@ PREFIX = "/webhooks/website"
 _app_names = itertools.count()
 
 
+# Debian Chromium flags for headless runs here: no background traffic, no first-run UI.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -12,16 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.web.testing import CHROMIUM_ARGS
+
 CHROMIUM = Path(os.environ.get("GEMEENTETOLK_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SECRET = b"browser-test-secret-" + b"x" * 20
 
 
