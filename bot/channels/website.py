@@ -140,6 +140,23 @@ class WebsiteInput(InputChannel):
             return None, response.json({"messages": [{"from": "bot", "text": verdict.reply}]})
         return verdict.text, None
 
+    def _gate(self, request: Request, need_session: bool = True) -> tuple[str | None, Any]:
+        """Checks every endpoint starts with: preflight, origin and (optionally) the session.
+
+        Returns ``(session_id, None)`` to go on, or ``(None, response)`` to answer at once.
+        """
+        if request.method == "OPTIONS":
+            return None, response.empty()
+        refused = self._origin_error(request)
+        if refused:
+            return None, refused
+        if not need_session:
+            return None, None
+        session_id = self._session(request)
+        if session_id is None:
+            return None, _error(401, "session", sec.MSG_NO_SESSION)
+        return session_id, None
+
     # --- the blueprint ----------------------------------------------------
     def blueprint(self, on_new_message: Handler) -> Blueprint:
         bp = Blueprint("website_webhook", __name__)
@@ -150,10 +167,8 @@ class WebsiteInput(InputChannel):
 
         @bp.route("/session", methods=["POST", "OPTIONS"])
         async def new_session(request: Request):
-            if request.method == "OPTIONS":
-                return response.empty()
-            refused = self._origin_error(request)
-            if refused:
+            _, refused = self._gate(request, need_session=False)
+            if refused is not None:
                 return refused
             _, refused = self._json_body(request, required=False)
             if refused:
@@ -166,14 +181,9 @@ class WebsiteInput(InputChannel):
 
         @bp.route("/webhook", methods=["POST", "OPTIONS"])
         async def receive(request: Request):
-            if request.method == "OPTIONS":
-                return response.empty()
-            refused = self._origin_error(request)
-            if refused:
+            session_id, refused = self._gate(request)
+            if refused is not None:
                 return refused
-            session_id = self._session(request)
-            if session_id is None:
-                return _error(401, "session", sec.MSG_NO_SESSION)
             body, refused = self._json_body(request, required=True)
             if refused:
                 return refused
@@ -209,14 +219,9 @@ class WebsiteInput(InputChannel):
 
         @bp.route("/history", methods=["GET", "OPTIONS"])
         async def history(request: Request):
-            if request.method == "OPTIONS":
-                return response.empty()
-            refused = self._origin_error(request)
-            if refused:
+            session_id, refused = self._gate(request)
+            if refused is not None:
                 return refused
-            session_id = self._session(request)
-            if session_id is None:
-                return _error(401, "session", sec.MSG_NO_SESSION)
             wait = self.read_limit.hit("address:" + self._address(request))
             if wait:
                 return self._rate_error(wait)
