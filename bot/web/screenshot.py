@@ -9,12 +9,11 @@ Run: ``.venv/bin/python -m bot.web.screenshot`` (``--out PATH`` to save elsewher
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import sys
 import tempfile
 from pathlib import Path
 
-from bot.web.testing import CHROMIUM_ARGS, free_port
+from bot.web.testing import CHROMIUM_ARGS, settings_on_free_ports
 
 QUESTIONS = ["Hallo", "Hoe kan ik meedoen met een aanbesteding van de gemeente?"]
 
@@ -22,18 +21,10 @@ QUESTIONS = ["Hallo", "Hoe kan ik meedoen met een aanbesteding van de gemeente?"
 def take(out: Path, questions: list[str]) -> None:
     from playwright.sync_api import sync_playwright
 
-    from bot.settings import load_settings
     from bot.stack import Stack
 
-    base = load_settings()
-    web_port = free_port()
-    settings = dataclasses.replace(
-        base,
-        action_port=free_port(),
-        rasa_port=free_port(),
-        web_port=web_port,
-        allowed_origins=(f"http://localhost:{web_port}",),
-    )
+    settings = settings_on_free_ports(hosts=("localhost",))
+    web_port = settings.web_port
     stack = Stack(settings, log_dir=Path(tempfile.mkdtemp(prefix="gt-screenshot-")), with_web=True)
     try:
         stack.start(timeout=300)

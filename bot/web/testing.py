@@ -32,10 +32,27 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def settings_on_free_ports(hosts: tuple[str, ...] = ("localhost", "127.0.0.1")):
+    """Project settings with free ports for every server, and the demo page's origins allowed."""
+    import dataclasses
+
+    from bot.settings import load_settings
+
+    web_port = free_port()
+    return dataclasses.replace(
+        load_settings(),
+        action_port=free_port(),
+        rasa_port=free_port(),
+        web_port=web_port,
+        allowed_origins=tuple(f"http://{host}:{web_port}" for host in hosts),
+    )
 
 
 class FakeAgent:

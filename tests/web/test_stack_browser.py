@@ -8,14 +8,13 @@ and the contact form (ROUTING).
 
 from __future__ import annotations
 
-import dataclasses
 import http.client
 import json
 import re
 
 import pytest
 
-from bot.web.testing import free_port
+from bot.web.testing import settings_on_free_ports
 
 pytestmark = pytest.mark.integration
 
@@ -24,18 +23,9 @@ PREFIX = "/webhooks/website"
 
 @pytest.fixture(scope="module")
 def live(tmp_path_factory):
-    from bot.settings import load_settings
     from bot.stack import Stack
 
-    base = load_settings()
-    web_port = free_port()
-    settings = dataclasses.replace(
-        base,
-        action_port=free_port(),
-        rasa_port=free_port(),
-        web_port=web_port,
-        allowed_origins=(f"http://localhost:{web_port}", f"http://127.0.0.1:{web_port}"),
-    )
+    settings = settings_on_free_ports()
     stack = Stack(settings, log_dir=tmp_path_factory.mktemp("logs"), with_web=True)
     try:
         stack.start(timeout=300)
