@@ -18,6 +18,7 @@ from rasa.core.channels.socketio import SocketIOInput
 from sanic import Blueprint, response
 from sanic.request import Request
 
+from bot.channels import speedups
 from bot.channels.guard import (
     NO_ANSWER_REPLY,
     ButtonMemory,
@@ -27,6 +28,7 @@ from bot.channels.guard import (
 )
 
 logger = logging.getLogger(__name__)
+speedups.install()
 
 Handler = Callable[[UserMessage], Awaitable[Any]]
 

@@ -30,7 +30,9 @@ def domain() -> dict:
         for intent in part.get("intents", []):
             merged["intents"].append(intent if isinstance(intent, str) else next(iter(intent)))
         merged["responses"].update(part.get("responses") or {})
-        merged["actions"].extend(part.get("actions") or [])
+        for action in part.get("actions") or []:
+            # "- action_x: {send_domain: true}" declares action_x with options.
+            merged["actions"].append(action if isinstance(action, str) else next(iter(action)))
         merged["forms"].update(part.get("forms") or {})
         merged["slots"].update(part.get("slots") or {})
     return merged

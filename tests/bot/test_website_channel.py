@@ -555,3 +555,14 @@ def test_run_prints_the_website_url(monkeypatch, capsys):
     monkeypatch.setattr(bot.stack, "Stack", FakeStack)
     assert core.cmd_run(None) == 1
     assert "Website met chatwidget: http://localhost:8181/" in capsys.readouterr().out
+
+
+def test_child_processes_run_tensorflow_on_one_thread_unless_told_otherwise(tmp_path, monkeypatch):
+    from bot.settings import load_settings
+    from bot.stack import child_env
+
+    monkeypatch.delenv("TF_INTRA_OP_PARALLELISM_THREADS", raising=False)
+    monkeypatch.setenv("TF_INTER_OP_PARALLELISM_THREADS", "4")
+    child = child_env(load_settings(env={}, root=tmp_path))
+    assert child["TF_INTRA_OP_PARALLELISM_THREADS"] == "1"
+    assert child["TF_INTER_OP_PARALLELISM_THREADS"] == "4"
