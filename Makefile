@@ -14,6 +14,7 @@ DB_INPUTS := $(wildcard glossary/terms/*.yml) $(wildcard data/municipalities/*.y
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 3
 export GEMEENTETOLK_ACTION_URL ?= http://127.0.0.1:5055/webhook
+export GEMEENTETOLK_TRACKER_DB_URL ?= sqlite:///$(CURDIR)/var/tracker.db
 
 .PHONY: run test shell train setup install nlp db lint pytest validate stories bench eval bench-glossary clean help
 

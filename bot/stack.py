@@ -25,6 +25,9 @@ RASA_FILES = [
 ]  # fmt: skip
 
 
+TF_THREAD_VARS = ("TF_INTRA_OP_PARALLELISM_THREADS", "TF_INTER_OP_PARALLELISM_THREADS")
+
+
 def child_env(settings: Settings) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
@@ -33,21 +36,35 @@ def child_env(settings: Settings) -> dict[str, str]:
             "TF_CPP_MIN_LOG_LEVEL": "3",
             "GEMEENTETOLK_ACTION_URL": settings.action_url,
             "GEMEENTETOLK_DB_URL": settings.db_url,
+            # Rasa's tracker store (bot/endpoints.yml) and `gemeentetolk purge` share this.
+            "GEMEENTETOLK_TRACKER_DB_URL": settings.tracker_db_url,
             "PYTHONUNBUFFERED": "1",
             # The website channel inside the Rasa server allows these page origins.
             "GEMEENTETOLK_WEB_PORT": str(settings.web_port),
             "GEMEENTETOLK_ALLOWED_ORIGINS": ",".join(settings.allowed_origins),
         }
     )
-    # One TensorFlow thread per op pool: the models are small, so a second thread only adds
-    # hand-over cost, and it leaves the other core free for the action server
-    # (`make bench`: p95 670 -> 520 ms under load). Set these yourself to override.
-    for name in ("TF_INTRA_OP_PARALLELISM_THREADS", "TF_INTER_OP_PARALLELISM_THREADS"):
-        env.setdefault(name, "1")
+    # Rasa imports TensorFlow at start-up as soon as one of these is set (+260 MB for the
+    # action server, which does not use it). Only the Rasa server gets them: rasa_env().
+    for name in TF_THREAD_VARS:
+        env.pop(name, None)
     if settings.municipality:
         env["GEMEENTETOLK_MUNICIPALITY"] = settings.municipality
     if settings.web_secret_env:
         env["GEMEENTETOLK_WEB_SECRET"] = settings.web_secret_env
+    return env
+
+
+def rasa_env(settings: Settings) -> dict[str, str]:
+    """child_env for the Rasa server (run and shell): one TensorFlow thread per op pool.
+
+    The models are small, so a second thread only adds hand-over cost, and one thread leaves
+    the other core to the action server (`make bench`: p95 670 -> 520 ms under load). Set the
+    variables yourself to override.
+    """
+    env = child_env(settings)
+    for name in TF_THREAD_VARS:
+        env[name] = os.environ.get(name) or "1"
     return env
 
 
@@ -91,14 +108,14 @@ class Stack:
     procs: dict[str, subprocess.Popen] = field(default_factory=dict)
     started_at: float = 0.0
 
-    def _spawn(self, name: str, cmd: list[str]) -> None:
+    def _spawn(self, name: str, cmd: list[str], env: dict[str, str] | None = None) -> None:
         log_dir = self.log_dir or self.settings.var_dir / "logs"
         log_dir.mkdir(parents=True, exist_ok=True)
         log = open(log_dir / f"{name}.log", "w", encoding="utf-8")  # noqa: SIM115
         self.procs[name] = subprocess.Popen(
             cmd,
             cwd=self.settings.root,
-            env=child_env(self.settings),
+            env=env or child_env(self.settings),
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -118,7 +135,7 @@ class Stack:
                "--port", str(s.rasa_port), "--interface", s.host, *RASA_FILES]  # fmt: skip
         if self.enable_api:
             cmd += ["--enable-api", "--auth-token", self.api_token]
-        self._spawn("rasa", cmd)
+        self._spawn("rasa", cmd, rasa_env(s))
 
     def start_web(self) -> None:
         """The demo page with the chat widget (bot/web/server.py) on settings.web_port."""

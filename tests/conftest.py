@@ -34,7 +34,7 @@ def stack_db_url(tmp_path_factory) -> str:
 
 
 @pytest.fixture(scope="session")
-def stack(stack_db_url: str) -> Iterator:
+def stack(stack_db_url: str, tmp_path_factory) -> Iterator:
     """The running assistant (action server + Rasa server) on free ports, once per session.
 
     Needs a trained model in models/ (`make test` trains first).
@@ -46,6 +46,8 @@ def stack(stack_db_url: str) -> Iterator:
         pytest.fail("Geen getraind model in models/. Draai eerst 'make train'.")
     env = {
         "GEMEENTETOLK_DB_URL": stack_db_url,
+        # Fresh conversations every run: never continue last run's trackers in var/.
+        "GEMEENTETOLK_TRACKER_DB_URL": f"sqlite:///{tmp_path_factory.mktemp('trackers') / 'tracker.db'}",
         "GEMEENTETOLK_ACTION_PORT": str(free_port()),
         "GEMEENTETOLK_RASA_PORT": str(free_port()),
         "GEMEENTETOLK_WEB_PORT": str(free_port()),

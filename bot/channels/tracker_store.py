@@ -19,6 +19,7 @@ from typing import Any
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import event
+from sqlalchemy.engine import make_url
 
 from bot.channels import speedups
 
@@ -34,10 +35,23 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 class GemeentetolkSQLTrackerStore(SQLTrackerStore):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    """Rasa's SQLTrackerStore that also takes one SQLAlchemy URL (``db_url`` in endpoints.yml).
+
+    bot/endpoints.yml passes ``GEMEENTETOLK_TRACKER_DB_URL``, the same setting that
+    `gemeentetolk purge` uses, so the server and the purge always work on one database.
+    Without ``db_url`` Rasa's own dialect/host/db settings apply.
+    """
+
+    def __init__(self, *args: Any, db_url: str | None = None, **kwargs: Any) -> None:
+        self._db_url = (db_url or "").strip() or None
         super().__init__(*args, **kwargs)
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
+
+    def get_db_url(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        if self._db_url:
+            return make_url(self._db_url)
+        return SQLTrackerStore.get_db_url(*args, **kwargs)
 
     async def _retrieve(
         self, sender_id: str, fetch_events_from_all_sessions: bool

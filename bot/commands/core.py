@@ -79,7 +79,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_shell(args: argparse.Namespace) -> int:
-    from bot.stack import RASA_FILES, Stack, bin_path, child_env
+    from bot.stack import RASA_FILES, Stack, bin_path, rasa_env
 
     settings = _settings()
     stack = Stack(settings)
@@ -87,7 +87,7 @@ def cmd_shell(args: argparse.Namespace) -> int:
         stack.start_actions()
         stack.wait_ready(timeout=120)
         cmd = [bin_path("rasa"), "shell", "--model", str(settings.model_dir), *RASA_FILES]
-        env = child_env(settings)
+        env = rasa_env(settings)
         return subprocess.call(cmd, cwd=settings.root, env=env)
     except KeyboardInterrupt:
         return 0

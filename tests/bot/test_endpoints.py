@@ -9,15 +9,45 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_action_url_comes_from_the_environment(monkeypatch) -> None:
     monkeypatch.setenv("GEMEENTETOLK_ACTION_URL", "http://127.0.0.1:6123/webhook")
+    monkeypatch.setenv("GEMEENTETOLK_TRACKER_DB_URL", "sqlite:///tracker.db")
     endpoints = read_endpoints_from_path(ROOT / "bot" / "endpoints.yml")
     assert endpoints.action.url == "http://127.0.0.1:6123/webhook"
 
 
-def test_conversations_are_kept_in_a_sql_tracker_store(monkeypatch) -> None:
+def _endpoints(monkeypatch, tracker_db_url: str):
     monkeypatch.setenv("GEMEENTETOLK_ACTION_URL", "http://127.0.0.1:5055/webhook")
-    endpoints = read_endpoints_from_path(ROOT / "bot" / "endpoints.yml")
+    monkeypatch.setenv("GEMEENTETOLK_TRACKER_DB_URL", tracker_db_url)
+    return read_endpoints_from_path(ROOT / "bot" / "endpoints.yml")
+
+
+def test_conversations_are_kept_where_the_setting_says(monkeypatch) -> None:
+    endpoints = _endpoints(monkeypatch, "postgresql://gt:geheim@db.example/trackers")
     assert endpoints.tracker_store.type.endswith("GemeentetolkSQLTrackerStore")
-    assert endpoints.tracker_store.kwargs["db"] == "var/tracker.db"
+    assert endpoints.tracker_store.kwargs["db_url"] == "postgresql://gt:geheim@db.example/trackers"
+
+
+def test_tracker_store_uses_the_same_database_as_purge(tmp_path, monkeypatch) -> None:
+    """The Rasa server writes where `gemeentetolk purge` (settings.tracker_db_url) reads."""
+    from rasa.core.tracker_store import TrackerStore
+    from rasa.shared.core.domain import Domain
+
+    from bot.settings import load_settings
+
+    settings = load_settings(env={"GEMEENTETOLK_TRACKER_DB_URL": f"sqlite:///{tmp_path / 'c.db'}"})
+    endpoints = _endpoints(monkeypatch, settings.tracker_db_url)
+    store = TrackerStore.create(endpoints.tracker_store, Domain.empty())
+    assert str(store.engine.url) == settings.tracker_db_url
+    assert (tmp_path / "c.db").exists()
+
+
+def test_the_makefile_and_the_stack_pass_the_tracker_setting(tmp_path) -> None:
+    from bot.settings import load_settings
+    from bot.stack import child_env
+
+    settings = load_settings(env={}, root=tmp_path)
+    assert child_env(settings)["GEMEENTETOLK_TRACKER_DB_URL"] == f"sqlite:///{tmp_path / 'var' / 'tracker.db'}"
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "export GEMEENTETOLK_TRACKER_DB_URL ?= sqlite:///$(CURDIR)/var/tracker.db" in makefile
 
 
 def test_tracker_store_keeps_conversations_in_wal_mode(tmp_path, monkeypatch) -> None:
@@ -27,9 +57,7 @@ def test_tracker_store_keeps_conversations_in_wal_mode(tmp_path, monkeypatch) ->
     from rasa.shared.core.trackers import DialogueStateTracker
     from sqlalchemy import text
 
-    monkeypatch.setenv("GEMEENTETOLK_ACTION_URL", "http://127.0.0.1:5055/webhook")
-    endpoints = read_endpoints_from_path(ROOT / "bot" / "endpoints.yml")
-    endpoints.tracker_store.kwargs["db"] = str(tmp_path / "tracker.db")
+    endpoints = _endpoints(monkeypatch, f"sqlite:///{tmp_path / 'tracker.db'}")
     store = TrackerStore.create(endpoints.tracker_store, Domain.empty())
     assert type(store).__name__ == "GemeentetolkSQLTrackerStore"
 
@@ -52,9 +80,7 @@ def test_tracker_store_reads_back_the_same_tracker_as_rasa(tmp_path, monkeypatch
     from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet, UserUttered
     from rasa.shared.core.trackers import DialogueStateTracker
 
-    monkeypatch.setenv("GEMEENTETOLK_ACTION_URL", "http://127.0.0.1:5055/webhook")
-    endpoints = read_endpoints_from_path(ROOT / "bot" / "endpoints.yml")
-    endpoints.tracker_store.kwargs["db"] = str(tmp_path / "tracker.db")
+    endpoints = _endpoints(monkeypatch, f"sqlite:///{tmp_path / 'tracker.db'}")
     domain = Domain.from_dict({"slots": {"topic": {"type": "any", "mappings": [{"type": "custom"}]}}})
     store = TrackerStore.create(endpoints.tracker_store, domain)
     events = [

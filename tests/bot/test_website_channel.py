@@ -557,12 +557,17 @@ def test_run_prints_the_website_url(monkeypatch, capsys):
     assert "Website met chatwidget: http://localhost:8181/" in capsys.readouterr().out
 
 
-def test_child_processes_run_tensorflow_on_one_thread_unless_told_otherwise(tmp_path, monkeypatch):
+def test_only_the_rasa_server_gets_the_tensorflow_thread_settings(tmp_path, monkeypatch):
     from bot.settings import load_settings
-    from bot.stack import child_env
+    from bot.stack import child_env, rasa_env
 
     monkeypatch.delenv("TF_INTRA_OP_PARALLELISM_THREADS", raising=False)
     monkeypatch.setenv("TF_INTER_OP_PARALLELISM_THREADS", "4")
-    child = child_env(load_settings(env={}, root=tmp_path))
-    assert child["TF_INTRA_OP_PARALLELISM_THREADS"] == "1"
-    assert child["TF_INTER_OP_PARALLELISM_THREADS"] == "4"
+    settings = load_settings(env={}, root=tmp_path)
+    rasa = rasa_env(settings)
+    assert rasa["TF_INTRA_OP_PARALLELISM_THREADS"] == "1"
+    assert rasa["TF_INTER_OP_PARALLELISM_THREADS"] == "4"
+    # Set, they make Rasa import TensorFlow; the action server does not need it.
+    actions = child_env(settings)
+    assert "TF_INTRA_OP_PARALLELISM_THREADS" not in actions
+    assert "TF_INTER_OP_PARALLELISM_THREADS" not in actions
