@@ -3,7 +3,8 @@
 Starts the stack with the current model, sends 300 messages from 10 concurrent
 conversations through the REST channel, and in the same run the same messages to
 Rasa's /model/parse alone (NLU only), so the cost of dialogue and actions is visible.
-Writes reports/bench.json. Targets (2-core machine): p95 < 150 ms, cold start < 30 s,
+For context it also sends 50 messages in one conversation on an otherwise idle server: the
+latency of one message when nobody queues before it. Writes reports/bench.json. Targets (2-core machine): p95 < 150 ms, cold start < 30 s,
 all processes together < 2 GB.
 """
 
@@ -33,6 +34,7 @@ MESSAGES = [
 ]
 CONVERSATIONS = 10
 TOTAL = 300
+SINGLE_TOTAL = 50
 TARGETS = {"p95_ms": 150.0, "cold_start_s": 30.0, "memory_mb": 2048.0}
 
 
@@ -70,9 +72,9 @@ def summarize(latencies: list[float], wall: float) -> dict:
     }
 
 
-def run_load(send) -> dict:
-    """Send TOTAL messages over CONVERSATIONS concurrent conversations; send(conv, text)."""
-    per_conv = TOTAL // CONVERSATIONS
+def run_load(send, conversations: int = CONVERSATIONS, total: int = TOTAL) -> dict:
+    """Send `total` messages over `conversations` concurrent conversations; send(conv, text)."""
+    per_conv = total // conversations
     errors: list[str] = []
 
     def conversation(conv: int) -> list[float]:
@@ -87,8 +89,8 @@ def run_load(send) -> dict:
         return latencies
 
     start = time.perf_counter()
-    with ThreadPoolExecutor(CONVERSATIONS) as pool:
-        results = list(pool.map(conversation, range(CONVERSATIONS)))
+    with ThreadPoolExecutor(conversations) as pool:
+        results = list(pool.map(conversation, range(conversations)))
     wall = time.perf_counter() - start
     summary = summarize([v for r in results for v in r], wall)
     summary["errors"] = len(errors)
@@ -121,6 +123,7 @@ def main() -> int:
         def parse_send(conv: int, text: str):
             return post_json(parse_url, {"text": text})
 
+        single = run_load(lambda conv, text: rest_send(100 + conv, text), 1, SINGLE_TOTAL)
         rest = run_load(rest_send)
         parse = run_load(parse_send)
         memory = {name: round(rss_mb(p.pid), 1) for name, p in stack.procs.items()}
@@ -131,6 +134,7 @@ def main() -> int:
     report = {
         "rest_channel": rest,
         "nlu_parse_only": parse,
+        "rest_one_conversation": single,
         "dialogue_and_actions_overhead_p50_ms": round(rest["p50_ms"] - parse["p50_ms"], 1),
         "cold_start_s": round(cold_start, 1),
         "memory_mb": memory,
@@ -149,7 +153,8 @@ def main() -> int:
     out.write_text(json.dumps(report, indent=2), encoding="utf-8")
 
     print(f"\n{'':24}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}{'msg/s':>9}{'fouten':>8}")
-    for label, s in (("REST (alles)", rest), ("/model/parse (NLU)", parse)):
+    rows = (("REST (alles)", rest), ("/model/parse (NLU)", parse), ("REST, 1 gesprek", single))
+    for label, s in rows:
         print(
             f"{label:24}{s['p50_ms']:>9}{s['p95_ms']:>9}{s['max_ms']:>9}"
             f"{s['messages_per_s']:>9}{s['errors']:>8}"

@@ -14,3 +14,18 @@ def test_summarize_reports_milliseconds_and_rate() -> None:
     assert s["p50_ms"] == 25.0
     assert s["max_ms"] == 40.0
     assert s["messages_per_s"] == 2.0
+
+
+def test_run_load_spreads_messages_over_the_conversations() -> None:
+    from bot.bench import run_load
+
+    seen: list[tuple[int, str]] = []
+
+    def send(conv: int, text: str):
+        seen.append((conv, text))
+        return (200, [{"text": "ok"}]) if text != "bedankt" else (500, "")
+
+    summary = run_load(send, conversations=3, total=30)
+    assert summary["count"] == 30 and len(seen) == 30
+    assert {conv for conv, _ in seen} == {0, 1, 2}
+    assert summary["errors"] == sum(1 for _, text in seen if text == "bedankt") > 0

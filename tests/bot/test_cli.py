@@ -47,3 +47,28 @@ def test_bad_port_is_a_clean_error(monkeypatch, capsys) -> None:
     assert main(["nlp", "prepare"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("Fout:") and "Traceback" not in err
+
+
+def test_shell_starts_rasa_shell_with_the_server_settings(monkeypatch) -> None:
+    """`gemeentetolk shell`: action server first, then Rasa's shell with the same env as run."""
+    import subprocess
+
+    from bot import stack as stack_module
+
+    calls: dict = {}
+    monkeypatch.setattr(stack_module.Stack, "start_actions", lambda self: calls.setdefault("actions", True))
+    monkeypatch.setattr(stack_module.Stack, "wait_ready", lambda self, timeout: None)
+    monkeypatch.setattr(stack_module.Stack, "stop", lambda self: calls.setdefault("stopped", True))
+
+    def fake_call(cmd, cwd, env):
+        calls.update(cmd=cmd, env=env)
+        return 0
+
+    monkeypatch.setattr(subprocess, "call", fake_call)
+    monkeypatch.delenv("TF_INTRA_OP_PARALLELISM_THREADS", raising=False)
+    assert main(["shell"]) == 0
+    assert calls["actions"] and calls["stopped"]
+    assert calls["cmd"][1:2] == ["shell"] and "bot/endpoints.yml" in calls["cmd"]
+    assert calls["env"]["TF_INTRA_OP_PARALLELISM_THREADS"] == "1"
+    assert calls["env"]["GEMEENTETOLK_TRACKER_DB_URL"].startswith("sqlite:///")
+    assert calls["env"]["GEMEENTETOLK_ACTION_URL"].endswith("/webhook")
