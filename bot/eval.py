@@ -589,9 +589,16 @@ def candidate_pipelines(config: dict[str, Any]) -> dict[str, list[dict[str, Any]
     return {
         "without spaCy (WhitespaceTokenizer)": no_spacy,
         "char n-grams 2-5": char_25,
-        "DIET 30 epochs": replace(chosen, "DIETClassifier", epochs=30),
-        "DIET 100 epochs": replace(chosen, "DIETClassifier", epochs=100),
+        **{
+            f"DIET {epochs} epochs": replace(chosen, "DIETClassifier", epochs=epochs)
+            for epochs in (30, 50, 100)
+            if _epochs(chosen, "DIETClassifier") != epochs
+        },
     }
+
+
+def _epochs(pipeline: list[dict[str, Any]], name: str) -> int | None:
+    return next((c.get("epochs") for c in pipeline if c["name"] == name), None)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -108,3 +108,18 @@ def test_baseline_is_rasa_init_default():
     assert (char["min_ngram"], char["max_ngram"]) == (1, 4)
     fallback = nlu_eval.BASELINE_PIPELINE[-1]
     assert (fallback["threshold"], fallback["ambiguity_threshold"]) == (0.3, 0.1)
+
+
+def test_candidates_vary_one_thing_and_never_repeat_the_chosen_pipeline():
+    config = nlu_eval.load_config()
+    chosen = config["pipeline"]
+    candidates = nlu_eval.candidate_pipelines(config)
+    assert chosen not in candidates.values()
+    diet_epochs = {
+        name: next(c["epochs"] for c in p if c["name"] == "DIETClassifier")
+        for name, p in candidates.items() if name.startswith("DIET ")
+    }
+    chosen_epochs = next(c["epochs"] for c in chosen if c["name"] == "DIETClassifier")
+    assert chosen_epochs not in diet_epochs.values()
+    assert len(diet_epochs) == 2 and all(f"DIET {e} epochs" == n for n, e in diet_epochs.items())
+    assert "without spaCy (WhitespaceTokenizer)" in candidates and "char n-grams 2-5" in candidates
