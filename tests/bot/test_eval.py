@@ -123,3 +123,11 @@ def test_candidates_vary_one_thing_and_never_repeat_the_chosen_pipeline():
     assert chosen_epochs not in diet_epochs.values()
     assert len(diet_epochs) == 2 and all(f"DIET {e} epochs" == n for n, e in diet_epochs.items())
     assert "without spaCy (WhitespaceTokenizer)" in candidates and "char n-grams 2-5" in candidates
+
+
+def test_eval_turns_rasas_training_cache_off_so_training_times_are_real():
+    env: dict[str, str] = {"TF_INTRA_OP_PARALLELISM_THREADS": "1"}
+    nlu_eval.set_eval_environment(env)
+    assert env["RASA_MAX_CACHE_SIZE"] == "0"
+    assert env["TF_INTRA_OP_PARALLELISM_THREADS"] == "1"  # a value you set yourself wins
+    assert env["RASA_TELEMETRY_ENABLED"] == "false"
