@@ -343,6 +343,36 @@ def score_set(examples: Sequence[Example], parses: Sequence[dict[str, Any]]) -> 
     return result
 
 
+def score_subanswers(examples: Sequence[Example], parses: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """How often the assistant picks the right sub-answer (``ask_procurement/thresholds``).
+
+    Only examples of retrieval intents count. The sub-answer is chosen as action_answer does
+    (``bot.answers.select_subkey``) for the example's own topic, so this measures the
+    ResponseSelector apart from the intent classifier.
+    """
+    from bot.answers import select_subkey
+
+    per_intent: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    confusions: Counter[tuple[str, str]] = Counter()
+    for ex, parse in zip(examples, parses, strict=True):
+        if "/" not in ex.full_intent:
+            continue
+        chosen = f"{ex.intent}/{select_subkey(parse, ex.intent)}"
+        per_intent[ex.intent][1] += 1
+        if chosen == ex.full_intent:
+            per_intent[ex.intent][0] += 1
+        else:
+            confusions[(ex.full_intent, chosen)] += 1
+    right = sum(r for r, _ in per_intent.values())
+    total = sum(n for _, n in per_intent.values())
+    return {
+        "n": total,
+        "accuracy": right / total if total else 0.0,
+        "per_intent": {i: {"accuracy": r / n, "n": n} for i, (r, n) in sorted(per_intent.items())},
+        "confusions": [{"gold": g, "predicted": p, "count": c} for (g, p), c in confusions.most_common()],
+    }
+
+
 # --- cross-validation folds ------------------------------------------------------------------
 
 
@@ -370,12 +400,15 @@ def load_config(path: Path = CONFIG) -> dict[str, Any]:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
-def with_pipeline(config: dict[str, Any], pipeline: list[dict[str, Any]]) -> dict[str, Any]:
-    """An NLU-only config with ``pipeline``, without the ResponseSelector (see below)."""
+def with_pipeline(
+    config: dict[str, Any], pipeline: list[dict[str, Any]], keep_response_selector: bool = False
+) -> dict[str, Any]:
+    """An NLU-only config with ``pipeline``; without the ResponseSelector (see below) unless
+    ``keep_response_selector`` (the sub-answer measurement needs it)."""
     out = copy.deepcopy(config)
     out["pipeline"] = copy.deepcopy(pipeline)
     out.pop("policies", None)
-    return without_response_selector(out)
+    return out if keep_response_selector else without_response_selector(out)
 
 
 def without_response_selector(config: dict[str, Any]) -> dict[str, Any]:
@@ -467,6 +500,21 @@ def evaluate_pipeline(
     return result
 
 
+def evaluate_subanswers(
+    config: dict[str, Any], train_examples: Sequence[Example], workdir: Path
+) -> dict[str, Any]:
+    """Train the whole pipeline (with the ResponseSelector) on 4/5 of the training data and
+    score the sub-answers of the other fifth (the first cross-validation fold)."""
+    held = set(stratified_folds(train_examples, 5)[0])
+    train_part = [ex for i, ex in enumerate(train_examples) if i not in held]
+    test_part = [train_examples[i] for i in sorted(held)]
+    log("[sub-answers] training with the ResponseSelector on 4/5 of the data ...")
+    model, seconds = train_model(config, examples_to_yaml(train_part), workdir, "subanswers")
+    result = score_subanswers(test_part, parse_all(model, [ex.text for ex in test_part]))
+    result["train_seconds"] = seconds
+    return result
+
+
 # --- reporting -------------------------------------------------------------------------------
 
 
@@ -553,6 +601,19 @@ def markdown_report(results: list[PipelineResult], checks: dict[str, Any], meta:
             pairs = scores["confusions"][:12]
             text = ", ".join(f"{p['gold']} -> {p['predicted']} ({p['count']})" for p in pairs) or "none"
             lines.append(f"- {label}: {text}")
+    sub = meta.get("subanswers")
+    if sub:
+        lines += ["", "## Sub-answers (ResponseSelector, chosen pipeline)", ""]
+        lines.append(
+            f"Trained with the ResponseSelector on 4/5 of the training data, scored on the other "
+            f"fifth: the right sub-answer for {sub['n']} examples of topic intents, accuracy "
+            f"{_pct(sub['accuracy'])}."
+        )
+        lines += ["", "| topic intent | accuracy | examples |", "|---|---|---|"]
+        for intent, v in sub["per_intent"].items():
+            lines.append(f"| {intent} | {_pct(v['accuracy'])} | {v['n']} |")
+        pairs = ", ".join(f"{p['gold']} -> {p['predicted']} ({p['count']})" for p in sub["confusions"][:12])
+        lines += ["", f"Most confused: {pairs or 'none'}"]
     chosen = results[0]
     lines += ["", f"## Held-out errors: {chosen.name}", "", "| text | gold | predicted | deployed | conf |"]
     lines.append("|---|---|---|---|---|")
@@ -628,6 +689,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--baseline-cv", action="store_true", help="ook cross-validatie voor de standaardpipeline (+5 trainingen)"
     )
     parser.add_argument("--candidates", action="store_true", help="vergelijk ook alternatieve pipelines")
+    parser.add_argument(
+        "--no-subanswers", action="store_true", help="sla de meting van de deelantwoorden over (-1 training)"
+    )
     parser.add_argument("--write-typos", action="store_true", help="schrijf alleen tests/nlu/test_set_typos.yml")
     parser.add_argument("--out", type=Path, default=REPORT_DIR, help="map voor nlu.json en nlu.md")
     args = parser.parse_args(argv)
@@ -666,6 +730,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                 train_examples, test, typos, args.folds if args.baseline_cv else 0, work / "baseline",
             )  # fmt: skip
             results.append(baseline)
+        subanswers = None
+        if not args.no_subanswers:
+            subanswers = evaluate_subanswers(
+                with_pipeline(config, config["pipeline"], keep_response_selector=True),
+                train_examples, work / "subanswers",
+            )  # fmt: skip
         if args.candidates:
             for i, (name, pipeline) in enumerate(candidate_pipelines(config).items()):
                 results.append(
@@ -681,6 +751,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "folds": args.folds,
         "typo_seed": TYPO_SEED,
         "minutes": (time.monotonic() - started) / 60,
+        "subanswers": subanswers,
     }
     report = {"meta": meta, "targets": checks, "pipelines": {r.name: result_json(r) for r in results}}
     args.out.mkdir(parents=True, exist_ok=True)

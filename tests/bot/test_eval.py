@@ -131,3 +131,55 @@ def test_eval_turns_rasas_training_cache_off_so_training_times_are_real():
     assert env["RASA_MAX_CACHE_SIZE"] == "0"
     assert env["TF_INTRA_OP_PARALLELISM_THREADS"] == "1"  # a value you set yourself wins
     assert env["RASA_TELEMETRY_ENABLED"] == "false"
+
+
+def _rs_parse(top: str, ranking: list[str] = ()) -> dict:
+    return {"response_selector": {"default": {
+        "response": {"intent_response_key": top},
+        "ranking": [{"intent_response_key": k} for k in ranking],
+    }}}
+
+
+def test_score_subanswers_counts_only_retrieval_intents_and_uses_the_assistants_choice():
+    ex = nlu_eval.Example
+    examples = [
+        ex("drempels?", "ask_procurement", "ask_procurement/thresholds"),
+        ex("hoe bied ik", "ask_procurement", "ask_procurement/bidding"),
+        ex("subsidie aanvragen", "ask_subsidy", "ask_subsidy/apply"),
+        ex("hallo", "greet", "greet"),  # not a retrieval intent: not counted
+    ]
+    parses = [
+        _rs_parse("ask_procurement/thresholds"),
+        _rs_parse("ask_procurement/thresholds"),  # wrong sub-answer
+        # the top response is of another topic; the assistant takes the best of its own topic
+        _rs_parse("ask_procurement/bidding", ["ask_procurement/bidding", "ask_subsidy/apply"]),
+        _rs_parse("ask_subsidy/apply"),
+    ]
+    s = nlu_eval.score_subanswers(examples, parses)
+    assert s["n"] == 3
+    assert s["accuracy"] == pytest.approx(2 / 3)
+    assert s["per_intent"]["ask_procurement"] == {"accuracy": 0.5, "n": 2}
+    assert s["per_intent"]["ask_subsidy"] == {"accuracy": 1.0, "n": 1}
+    assert s["confusions"] == [
+        {"gold": "ask_procurement/bidding", "predicted": "ask_procurement/thresholds", "count": 1}
+    ]
+
+
+def test_subanswer_measurement_keeps_the_response_selector():
+    config = nlu_eval.load_config()
+    names = [c["name"] for c in nlu_eval.with_pipeline(config, config["pipeline"], keep_response_selector=True)["pipeline"]]
+    assert "ResponseSelector" in names
+    assert "ResponseSelector" not in [c["name"] for c in nlu_eval.with_pipeline(config, config["pipeline"])["pipeline"]]
+
+
+def test_markdown_report_shows_the_subanswers():
+    result = nlu_eval.PipelineResult("chosen (config.yml)", 1.0)
+    scores = nlu_eval.score_set([nlu_eval.Example("hoi", "greet", "greet")], [{"intent": {"name": "greet"}}])
+    result.heldout = result.typos = scores
+    sub = {"n": 4, "accuracy": 0.75, "per_intent": {"ask_subsidy": {"accuracy": 0.75, "n": 4}},
+           "confusions": [{"gold": "ask_subsidy/apply", "predicted": "ask_subsidy/decision", "count": 1}]}
+    meta = {"train_examples": 1, "test_examples": 1, "folds": 0, "subanswers": sub}
+    md = nlu_eval.markdown_report([result], {}, meta)
+    assert "## Sub-answers (ResponseSelector, chosen pipeline)" in md
+    assert "| ask_subsidy | 0.750 | 4 |" in md
+    assert "ask_subsidy/apply -> ask_subsidy/decision (1)" in md
