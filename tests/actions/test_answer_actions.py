@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from pathlib import Path
-
 import pytest
-import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -14,35 +10,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.answers import ActionAnswer
 from actions.fallback import ActionClarify
 from bot import answers
-
-ROOT = Path(__file__).resolve().parents[2]
+from bot.municipalities import ProcurementBand
+from tests.helpers import domain_responses, sample_profile
 
 
 @pytest.fixture(scope="module")
 def domain() -> dict:
-    responses: dict = {}
-    for path in sorted((ROOT / "bot" / "domain").glob("*.yml")):
-        responses.update((yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("responses") or {})
-    return {"responses": responses}
-
-
-@dataclass
-class Band:
-    label: str
-    min_eur: int | None
-    max_eur: int | None
-    procedure: str
-    note: str = ""
-
-
-@dataclass
-class FakeProfile:
-    slug: str = "testdorp"
-    name: str = "Gemeente Testdorp"
-    fictional: bool = True
-    procurement_bands: list = field(default_factory=list)
-    subsidy_schemes: list = field(default_factory=list)
-    networks: list = field(default_factory=list)
+    return domain_responses()
 
 
 def user_event(intent: str, text: str = "") -> dict:
@@ -72,7 +46,7 @@ def test_action_answer_sends_sub_answer_and_sets_slots(domain, monkeypatch, no_g
 
     def fake_profile(slug, directory):
         seen["slug"] = slug
-        return FakeProfile(procurement_bands=[Band("enkelvoudig onderhands", 0, 30000, "Eén offerte.")])
+        return sample_profile(procurement_bands=[ProcurementBand("enkelvoudig onderhands", 0, 30000, "Eén offerte.")])
 
     monkeypatch.setattr(answers, "load_profile", fake_profile)
     latest = {

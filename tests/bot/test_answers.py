@@ -3,31 +3,22 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 import yaml
 
 from bot import answers
+from bot.municipalities import Network, ProcurementBand, SubsidyScheme
+from tests.helpers import domain_responses, sample_profile
 
 ROOT = Path(__file__).resolve().parents[2]
-DOMAIN_DIR = ROOT / "bot" / "domain"
 NLU_DIR = ROOT / "data" / "nlu"
-
-
-def load_domain() -> dict:
-    """The merged responses of bot/domain, as rasa_sdk passes them to an action."""
-    responses: dict = {}
-    for path in sorted(DOMAIN_DIR.glob("*.yml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        responses.update(data.get("responses") or {})
-    return {"responses": responses}
 
 
 @pytest.fixture(scope="module")
 def domain() -> dict:
-    return load_domain()
+    return domain_responses()
 
 
 def nlu_examples(topic: str) -> dict[str, list[str]]:
@@ -148,47 +139,12 @@ def test_missing_domain_response_does_not_crash():
 # --- local details ----------------------------------------------------------------------
 
 
-@dataclass
-class Band:
-    label: str
-    min_eur: int | None
-    max_eur: int | None
-    procedure: str
-    note: str = ""
-
-
-@dataclass
-class Scheme:
-    name: str
-    description: str
-    deadline: str | None = None
-    max_amount_eur: int | None = None
-    url: str | None = None
-
-
-@dataclass
-class Net:
-    name: str
-    description: str
-    url: str | None = None
-
-
-@dataclass
-class FakeProfile:
-    slug: str = "testdorp"
-    name: str = "Gemeente Testdorp"
-    fictional: bool = True
-    procurement_bands: list = field(default_factory=list)
-    subsidy_schemes: list = field(default_factory=list)
-    networks: list = field(default_factory=list)
-
-
 def test_local_procurement_bands_are_added_and_marked_fictional(domain):
-    profile = FakeProfile(
+    profile = sample_profile(
         procurement_bands=[
-            Band("enkelvoudig onderhands", 0, 40000, "Eén offerte."),
-            Band("meervoudig onderhands", 40000, 221000, "Drie offertes."),
-            Band("Europees", 221000, None, "Op TenderNed."),
+            ProcurementBand("enkelvoudig onderhands", 0, 40000, "Eén offerte."),
+            ProcurementBand("meervoudig onderhands", 40000, 221000, "Drie offertes."),
+            ProcurementBand("Europees", 221000, None, "Op TenderNed."),
         ]
     )
     result = answers.build_answer(
@@ -204,14 +160,14 @@ def test_local_procurement_bands_are_added_and_marked_fictional(domain):
 
 
 def test_real_profile_is_not_marked_fictional():
-    profile = FakeProfile(fictional=False, networks=[Net("Starterscafé", "Elke maand.", "https://x.example")])
+    profile = sample_profile(fictional=False, networks=[Network("Starterscafé", "Elke maand.", "https://x.example")])
     text = answers.local_details("network", "meetups", profile)
     assert "fictief" not in text
     assert "Starterscafé: Elke maand. Meer info: https://x.example" in text
 
 
 def test_local_subsidy_schemes(domain):
-    profile = FakeProfile(subsidy_schemes=[Scheme("Buurtfonds", "Voor buurtactiviteiten.", "1 oktober", 2500)])
+    profile = sample_profile(subsidy_schemes=[SubsidyScheme("Buurtfonds", "Voor buurtactiviteiten.", "1 oktober", 2500)])
     result = answers.build_answer(
         "ask_subsidy", parse_data("ask_subsidy", "ask_subsidy/find_scheme"), domain, profile
     )
@@ -220,9 +176,9 @@ def test_local_subsidy_schemes(domain):
 
 
 def test_no_local_details_when_profile_has_none_or_sub_answer_does_not_use_them(domain):
-    empty = FakeProfile()
+    empty = sample_profile()
     assert answers.local_details("procurement", "thresholds", empty) is None
-    with_bands = FakeProfile(procurement_bands=[Band("x", 0, 1, "y")])
+    with_bands = sample_profile(procurement_bands=[ProcurementBand("x", 0, 1, "y")])
     assert answers.local_details("procurement", "after_award", with_bands) is None
     assert answers.local_details("procurement", "thresholds", None) is None
 

@@ -9,21 +9,18 @@ from __future__ import annotations
 
 import re
 import uuid
-from pathlib import Path
 
 import pytest
-import yaml
+
+from tests.helpers import domain_responses
 
 pytestmark = pytest.mark.integration
 
-ROOT = Path(__file__).resolve().parents[2]
-
 
 def _answer_texts(topic: str) -> list[str]:
-    responses = yaml.safe_load((ROOT / "bot" / "domain" / f"{topic}.yml").read_text("utf-8"))
     return [
         variant["text"]
-        for name, variants in responses["responses"].items()
+        for name, variants in domain_responses()["responses"].items()
         if name.startswith(f"utter_ask_{topic}/")
         for variant in variants
     ]
