@@ -9,8 +9,11 @@ GT      := $(BIN)/gemeentetolk
 STAMP   := var/stamps
 RASA_FILES := --domain bot/domain --endpoints bot/endpoints.yml --credentials bot/credentials.yml
 TRAIN_INPUTS := config.yml $(wildcard bot/domain/*.yml) $(shell find data -name '*.yml' 2>/dev/null)
-DB_INPUTS := $(wildcard glossary/terms/*.yml) $(wildcard data/municipalities/*.yml)
+DB_INPUTS := $(wildcard glossary/terms/*.yml) $(wildcard data/municipalities/*.yml) \
+	$(wildcard bot/services/migrations/versions/*.py)
 
+# This checkout's code first (also for helper worktrees that share one .venv).
+export PYTHONPATH := $(CURDIR)
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 3
 export GEMEENTETOLK_ACTION_URL ?= http://127.0.0.1:5055/webhook
@@ -52,7 +55,7 @@ $(STAMP)/nl-model-tried: $(STAMP)/install
 	@touch $@
 
 nlp: $(STAMP)/nlp
-$(STAMP)/nlp: $(STAMP)/nl-model-tried bot/nlp.py
+$(STAMP)/nlp: $(STAMP)/nl-model-tried bot/services/nlp.py
 	$(GT) nlp prepare
 	@touch $@
 
@@ -72,6 +75,7 @@ $(STAMP)/train: $(STAMP)/nlp $(TRAIN_INPUTS)
 # --- tests ----------------------------------------------------------------
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 pytest: setup $(STAMP)/chromium
 	$(PY) -m pytest
@@ -92,13 +96,13 @@ stories: setup
 
 # --- measurements ---------------------------------------------------------
 bench: setup
-	$(PY) -m bot.bench
+	$(PY) -m tools.bench
 
 eval: setup
-	$(PY) -m bot.eval
+	$(PY) -m tools.eval
 
 bench-glossary: db
-	$(PY) -m glossary.bench
+	$(PY) -m tools.bench_glossary
 
 clean:
 	rm -rf var models results reports

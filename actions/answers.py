@@ -1,4 +1,9 @@
-"""action_answer: answer a topic question (thin adapter over bot.answers)."""
+"""action_answer: answer a topic question and show who can help, in one action call.
+
+Thin adapter: the answer comes from ``bot.services.answers.build_answer`` (general text, local
+details, glossary bridge), the contact card from ``bot.services.routing.card_step``. The
+explained glossary terms travel with the answer message (``custom.terms``).
+"""
 
 from __future__ import annotations
 
@@ -8,8 +13,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot import answers
-from bot.settings import load_settings
+from actions import context
+from bot.services import answers, routing
 
 
 class ActionAnswer(Action):
@@ -19,27 +24,33 @@ class ActionAnswer(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        settings = load_settings()
+        settings = context.settings()
+        profiles = context.profiles_or_empty(settings)
+        slug = context.municipality(tracker, profiles, settings)
         message = tracker.latest_message or {}
-        named = next(tracker.get_latest_entity_values("municipality"), None)
-        slug = (
-            answers.resolve_slug(named, settings.municipalities_dir)
-            or tracker.get_slot("municipality")
-            or (message.get("metadata") or {}).get("municipality")
-            or settings.municipality
-        )
         result = answers.build_answer(
             intent=(message.get("intent") or {}).get("name"),
             parse_data=message,
             domain=domain,
-            profile=answers.load_profile(slug, settings.municipalities_dir),
+            profile=profiles.get(slug) if slug else None,
             matcher=answers.load_matcher(settings.db_url),
             explained=tracker.get_slot("explained_terms") or [],
         )
-        for msg in result.messages:
-            dispatcher.utter_message(**msg)
-        return [
+        card = routing.card_step(
+            result.topic, result.subtopic, message.get("text"), slug, profiles,
+            already_asked=bool(tracker.get_slot("municipality_asked")),
+        )
+        for msg in [*result.messages, *card.messages]:
+            terms = msg.get("terms")
+            extra = {"json_message": {"terms": terms}} if terms else {}
+            dispatcher.utter_message(text=msg["text"], buttons=msg.get("buttons") or [], **extra)
+        events = [
             SlotSet("topic", result.topic),
             SlotSet("subtopic", result.subtopic),
             SlotSet("explained_terms", result.explained),
         ]
+        if card.asked_municipality:
+            events.append(SlotSet("municipality_asked", True))
+        if slug:
+            events.append(SlotSet("municipality", slug))
+        return events

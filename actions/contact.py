@@ -1,6 +1,6 @@
 """The contact request form: ask, validate, save (only with consent), cancel.
 
-Thin adapters over bot.contact. Personal data never goes to the log.
+Thin adapters over bot.services.contact. Personal data never goes to the log.
 """
 
 from __future__ import annotations
@@ -13,10 +13,8 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.municipality import current_municipality, profiles_or_empty
-from actions.routing import user_messages
-from bot import contact, hours, routing
-from bot.settings import load_settings
+from actions import context
+from bot.services import contact, hours, routing
 
 FORM_SLOTS = ["contact_summary", "contact_summary_suggestion", "contact_consent", "contact_name",
               "contact_email", "contact_phone", "contact_moment", "requested_slot"]
@@ -33,7 +31,7 @@ class ActionAskContactSummary(Action):
         return "action_ask_contact_summary"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
-        suggestion = contact.summarize(user_messages(tracker))
+        suggestion = contact.summarize(context.user_messages(tracker))
         if suggestion:
             dispatcher.utter_message(
                 text=f"Ik maak een contactverzoek voor je. Ik heb je vraag zo samengevat: \"{suggestion}\". "
@@ -119,9 +117,9 @@ class ActionSubmitContact(Action):
         return "action_submit_contact"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
-        settings = load_settings()
-        profiles = profiles_or_empty(settings)
-        slug = current_municipality(tracker, settings, profiles)
+        settings = context.settings()
+        profiles = context.profiles_or_empty(settings)
+        slug = context.municipality(tracker, profiles, settings)
         profile = profiles.get(slug) if slug else None
         phone_route = routing.general_route_text(profile)
         if tracker.get_slot("contact_consent") is not True:
@@ -158,9 +156,9 @@ class ActionCancelContact(Action):
         return "action_cancel_contact"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
-        settings = load_settings()
-        profiles = profiles_or_empty(settings)
-        slug = current_municipality(tracker, settings, profiles)
+        settings = context.settings()
+        profiles = context.profiles_or_empty(settings)
+        slug = context.municipality(tracker, profiles, settings)
         route = routing.general_route_text(profiles.get(slug) if slug else None)
         dispatcher.utter_message(text=f"Oké, ik stop met het contactverzoek. Ik heb niets opgeslagen. {route} "
                                       "Heb je nog een andere vraag?")

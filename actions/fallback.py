@@ -1,4 +1,4 @@
-"""action_clarify: ask a clarifying question when NLU is unsure (adapter over bot.clarify)."""
+"""action_clarify: ask a clarifying question when NLU is unsure (adapter over bot.services.clarify)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.clarify import clarify, misses_in_a_row
+from bot.services.clarify import clarify, misses_in_a_row
 
 
 class ActionClarify(Action):

@@ -9,19 +9,11 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.settings import load_settings
+from bot.services.settings import load_settings
+from bot.services.topics import topic_for_glossary
 
 logger = logging.getLogger(__name__)
 
-# Glossary topic -> conversation topic (slot `topic`, used by the contact route).
-TOPIC_FOR_ROUTING = {
-    "procurement": "procurement",
-    "subsidy": "subsidy",
-    "social_domain": "hiring_support",
-    "organisation": "municipality_process",
-    "permits": "permit",
-    "business": "starting_business",
-}
 SORRY = (
     "Sorry, de woordenlijst is nu niet bereikbaar. Probeer het later nog eens, "
     "of bel de gemeente: 14 met het netnummer."
@@ -52,6 +44,6 @@ class ActionDefineTerm(Action):
             return []
         explained = list(tracker.get_slot("explained_terms") or [])
         explained += [] if result.entry_id in explained else [result.entry_id]
-        topic = TOPIC_FOR_ROUTING.get(result.topic)
+        topic = topic_for_glossary(result.topic)
         events = [SlotSet("explained_terms", explained)]
         return events + ([SlotSet("topic", topic)] if topic else [])

@@ -49,6 +49,7 @@ def bridge_text(text: str, matcher: Matcher, explained: Iterable[str] | None) ->
         return BridgeResult(
             text=new_text,
             explained=done,
-            terms=[{"id": entry.id, "term": entry.pref_label, "plain": plain}],
+            terms=[{"id": entry.id, "term": entry.pref_label, "plain": plain,
+                    "definition": entry.definition, "source": entry.source}],
         )
     return BridgeResult(text=text, explained=done, terms=[])

@@ -18,7 +18,7 @@ def get_store(db_url: str) -> Store:
     with _lock:
         store = _stores.get(db_url)
         if store is None:
-            store = _stores[db_url] = Store.from_url(db_url)
+            store = _stores[db_url] = Store.from_url(db_url, create=False)
         return store
 
 

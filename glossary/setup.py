@@ -19,8 +19,7 @@ CURATED_BY = "redactie (glossary/terms)"
 
 
 def load_curated(engine: Engine, terms_dir: Path = TERMS_DIR) -> dict:
-    store = Store(engine)
-    store.create_schema()
+    store = Store(engine)  # the tables come from the migrations (gemeentetolk setup)
     return store.load_curated(read_yaml(terms_dir), by=CURATED_BY)
 
 

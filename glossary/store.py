@@ -165,14 +165,23 @@ class Store:
         self.engine = engine
 
     @classmethod
-    def from_url(cls, url: str, create: bool = True) -> Store:
+    def from_url(cls, url: str, create: bool = False) -> Store:
+        """A store on ``url``. The tables come from the migrations (``gemeentetolk setup``);
+        ``create=True`` makes them directly, for tests and throwaway databases only."""
         store = cls(make_engine(url))
         if create:
             store.create_schema()
         return store
 
     def create_schema(self) -> None:
+        """Tables without migrations: for tests and throwaway databases only."""
         metadata.create_all(self.engine)
+
+    def is_ready(self) -> bool:
+        """True when the glossary tables exist (``gemeentetolk setup`` has run)."""
+        from sqlalchemy import inspect
+
+        return entries_table.name in inspect(self.engine).get_table_names()
 
     @contextmanager
     def _tx(self) -> Iterator[Connection]:

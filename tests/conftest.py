@@ -39,8 +39,8 @@ def stack(stack_db_url: str, tmp_path_factory) -> Iterator:
 
     Needs a trained model in models/ (`make test` trains first).
     """
-    from bot.settings import load_settings
-    from bot.stack import Stack
+    from bot.cli.stack import Stack
+    from bot.services.settings import load_settings
 
     if not any((ROOT / "models").glob("*.tar.gz")):
         pytest.fail("Geen getraind model in models/. Draai eerst 'make train'.")

@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from bot.municipalities import Contact, Profile
+from bot.services.municipalities import Contact, Profile
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -120,7 +120,7 @@ def serve_in_thread(host: str, port: int, rasa_url: str, municipality: str) -> T
 
 
 def main(argv: list[str] | None = None) -> int:
-    from bot.settings import load_settings
+    from bot.services.settings import load_settings
 
     settings = load_settings()
     parser = argparse.ArgumentParser(

@@ -7,10 +7,11 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import context
 from actions.answers import ActionAnswer
 from actions.fallback import ActionClarify
-from bot import answers
-from bot.municipalities import ProcurementBand
+from bot.services import answers, topics
+from bot.services.municipalities import ProcurementBand
 from tests.helpers import domain_responses, sample_profile
 
 
@@ -41,14 +42,15 @@ def no_glossary(monkeypatch):
     monkeypatch.setattr(answers, "load_matcher", lambda db_url: None)
 
 
-def test_action_answer_sends_sub_answer_and_sets_slots(domain, monkeypatch, no_glossary):
-    seen = {}
+@pytest.fixture
+def testdorp(monkeypatch):
+    """The action sees one municipality, the fictional Testdorp."""
+    profile = sample_profile(procurement_bands=[ProcurementBand("enkelvoudig onderhands", 0, 30000, "Eén offerte.")])
+    monkeypatch.setattr(context, "profiles_or_empty", lambda settings: {"testdorp": profile})
+    return profile
 
-    def fake_profile(slug, directory):
-        seen["slug"] = slug
-        return sample_profile(procurement_bands=[ProcurementBand("enkelvoudig onderhands", 0, 30000, "Eén offerte.")])
 
-    monkeypatch.setattr(answers, "load_profile", fake_profile)
+def test_action_answer_sends_sub_answer_card_and_sets_slots(domain, testdorp, no_glossary):
     latest = {
         "text": "vanaf welk bedrag moet er een aanbesteding komen",
         "intent": {"name": "ask_procurement", "confidence": 0.95},
@@ -64,22 +66,48 @@ def test_action_answer_sends_sub_answer_and_sets_slots(domain, monkeypatch, no_g
     texts = [m["text"] for m in dispatcher.messages]
     assert "drempelwaarde" in texts[0] and "Bron:" in texts[0]
     assert "Gemeente Testdorp (voorbeeldgemeente, fictief)" in texts[1]
-    assert seen["slug"] == "testdorp"
+    # The contact card comes in the same action call, for the same municipality.
+    assert texts[2].startswith("Contact bij Gemeente Testdorp (fictief voorbeeld)")
     assert SlotSet("topic", "procurement") in events
     assert SlotSet("subtopic", "thresholds") in events
     assert SlotSet("explained_terms", ["sroi"]) in events
+    assert SlotSet("municipality", "testdorp") in events
 
 
-def test_action_answer_uses_metadata_municipality_when_slot_empty(domain, monkeypatch, no_glossary):
-    seen = {}
-    monkeypatch.setattr(answers, "load_profile", lambda slug, d: seen.setdefault("slug", slug) and None)
-    monkeypatch.setattr(answers, "resolve_slug", lambda name, d: None)
-    latest = {"intent": {"name": "ask_network"}, "entities": [], "metadata": {"municipality": "vlietmonde"}}
+def test_action_answer_uses_metadata_municipality_when_slot_empty(domain, testdorp, no_glossary):
+    latest = {"intent": {"name": "ask_network"}, "entities": [], "metadata": {"municipality": "testdorp"}}
     dispatcher = CollectingDispatcher()
     events = ActionAnswer().run(dispatcher, make_tracker(latest), domain)
-    assert seen["slug"] == "vlietmonde"
-    assert len(dispatcher.messages) == 1
-    assert SlotSet("subtopic", answers.DEFAULT_SUBKEYS["network"]) in events
+    assert SlotSet("municipality", "testdorp") in events
+    assert SlotSet("subtopic", topics.TOPICS["network"].default_subanswer) in events
+    assert "Gemeente Testdorp" in dispatcher.messages[-1]["text"]
+
+
+def test_action_answer_asks_the_municipality_once_with_buttons(domain, no_glossary):
+    latest = {"text": "hoe vraag ik subsidie aan", "intent": {"name": "ask_subsidy"}, "entities": []}
+    dispatcher = CollectingDispatcher()
+    events = ActionAnswer().run(dispatcher, make_tracker(latest), domain)
+    assert "welke gemeente" in dispatcher.messages[-1]["text"]
+    payloads = [b["payload"] for b in dispatcher.messages[-1]["buttons"]]
+    assert '/inform{"municipality":"dijkstede"}' in payloads and '/inform{"municipality":"vlietmonde"}' in payloads
+    assert SlotSet("municipality_asked", True) in events
+    # Asked before: no second question, the general route instead.
+    dispatcher = CollectingDispatcher()
+    ActionAnswer().run(dispatcher, make_tracker(latest, slots={"municipality_asked": True}), domain)
+    assert "14 + het netnummer" in dispatcher.messages[-1]["text"] and not dispatcher.messages[-1]["buttons"]
+
+
+def test_explained_terms_travel_with_the_answer_message(domain, testdorp, monkeypatch):
+    term = {"id": "drempelwaarde", "term": "drempelwaarde", "plain": "de grens", "definition": "Een ...", "source": "PIANOo"}
+    monkeypatch.setattr(answers, "load_matcher", lambda db_url: object())
+    monkeypatch.setattr(answers, "bridge", lambda text, matcher, done: (text, ["drempelwaarde"], [term]))
+    latest = {"text": "drempel?", "intent": {"name": "ask_procurement"}, "entities": [],
+              "metadata": {"municipality": "testdorp"}}
+    dispatcher = CollectingDispatcher()
+    events = ActionAnswer().run(dispatcher, make_tracker(latest), domain)
+    assert dispatcher.messages[0]["custom"] == {"terms": [term]}
+    assert all(not m["custom"] for m in dispatcher.messages[1:])
+    assert SlotSet("explained_terms", ["drempelwaarde"]) in events
 
 
 def test_action_clarify_first_miss_topic_buttons():

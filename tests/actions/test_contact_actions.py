@@ -10,6 +10,7 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import context
 from actions.contact import (
     ActionAskContactConsent,
     ActionAskContactSummary,
@@ -17,15 +18,16 @@ from actions.contact import (
     ActionSubmitContact,
     ValidateContactForm,
 )
-from actions.municipality import ActionSetMunicipality, current_municipality
+from actions.municipality import ActionSetMunicipality
 from actions.routing import ActionRouteContact
-from bot.settings import load_settings
+from bot.services.settings import load_settings
+from tests.support.db import migrated_sqlite
 
 
 @pytest.fixture(autouse=True)
 def env(tmp_path: Path, monkeypatch) -> Path:
     db = tmp_path / "actions.db"
-    monkeypatch.setenv("GEMEENTETOLK_DB_URL", f"sqlite:///{db}")
+    monkeypatch.setenv("GEMEENTETOLK_DB_URL", migrated_sqlite(db))
     monkeypatch.delenv("GEMEENTETOLK_MUNICIPALITY", raising=False)
     return db
 
@@ -76,20 +78,16 @@ def test_the_action_server_can_register_every_action() -> None:
 
 
 def test_municipality_order_entity_slot_metadata_session_default(monkeypatch) -> None:
-    from actions.municipality import profiles_or_empty
-
     settings = load_settings()
-    profiles = profiles_or_empty(settings)
+    profiles = context.profiles_or_empty(settings)
     ent = [{"entity": "municipality", "value": "Vlietmond"}]
-    assert current_municipality(tracker(entities=ent, slots={"municipality": "dijkstede"}), settings, profiles) == "vlietmonde"
-    assert current_municipality(tracker(slots={"municipality": "dijkstede"}, metadata={"municipality": "vlietmonde"}),
-                                settings, profiles) == "dijkstede"
-    assert current_municipality(tracker(metadata={"municipality": "vlietmonde"}), settings, profiles) == "vlietmonde"
-    assert current_municipality(tracker(slots={"session_started_metadata": {"municipality": "dijkstede"}}),
-                                settings, profiles) == "dijkstede"
-    assert current_municipality(tracker(metadata={"municipality": "onbekend"}), settings, profiles) is None
+    assert context.municipality(tracker(entities=ent, slots={"municipality": "dijkstede"}), profiles, settings) == "vlietmonde"
+    assert context.municipality(tracker(slots={"municipality": "dijkstede"}, metadata={"municipality": "vlietmonde"}), profiles, settings) == "dijkstede"
+    assert context.municipality(tracker(metadata={"municipality": "vlietmonde"}), profiles, settings) == "vlietmonde"
+    assert context.municipality(tracker(slots={"session_started_metadata": {"municipality": "dijkstede"}}), profiles, settings) == "dijkstede"
+    assert context.municipality(tracker(metadata={"municipality": "onbekend"}), profiles, settings) is None
     monkeypatch.setenv("GEMEENTETOLK_MUNICIPALITY", "vlietmonde")
-    assert current_municipality(tracker(), load_settings(), profiles) == "vlietmonde"
+    assert context.municipality(tracker(), profiles, load_settings()) == "vlietmonde"
 
 
 # --- action_route_contact -------------------------------------------------------------------------
@@ -105,17 +103,11 @@ def test_route_contact_shows_the_card_for_topic_and_municipality() -> None:
     assert slots_of(events) == {"municipality": "vlietmonde"}
 
 
-def test_route_contact_asks_the_municipality_once_with_buttons() -> None:
-    t = tracker("hoe vraag ik subsidie aan", "ask_subsidy", slots={"topic": "subsidy"})
-    messages, events = run(ActionRouteContact(), t)
-    assert "welke gemeente" in texts(messages)
-    payloads = [b["payload"] for b in messages[0]["buttons"]]
-    assert '/inform{"municipality":"dijkstede"}' in payloads and '/inform{"municipality":"vlietmonde"}' in payloads
-    assert slots_of(events) == {"municipality_asked": True}
-    # Asked before: no second question, the general route instead.
-    t = tracker("hoe vraag ik subsidie aan", "ask_subsidy", slots={"topic": "subsidy", "municipality_asked": True})
+def test_route_contact_never_asks_the_municipality_but_gives_the_general_route() -> None:
+    t = tracker("ik wil iemand spreken over subsidie", "ask_contact", slots={"topic": "subsidy"})
     messages, events = run(ActionRouteContact(), t)
     assert "14 + het netnummer" in texts(messages) and not messages[0].get("buttons")
+    assert slots_of(events) == {}
 
 
 def test_route_contact_kringloopwinkel_goes_to_the_single_contact_point() -> None:

@@ -16,7 +16,7 @@ from glossary.store import Store
 @pytest.fixture
 def db_url(tmp_path, monkeypatch) -> str:
     url = f"sqlite:///{tmp_path / 'gt.db'}"
-    store = Store.from_url(url)
+    store = Store.from_url(url, create=True)
     load_curated(store.engine)
     store.engine.dispose()
     monkeypatch.setenv("GEMEENTETOLK_DB_URL", url)

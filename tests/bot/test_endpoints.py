@@ -31,7 +31,7 @@ def test_tracker_store_uses_the_same_database_as_purge(tmp_path, monkeypatch) ->
     from rasa.core.tracker_store import TrackerStore
     from rasa.shared.core.domain import Domain
 
-    from bot.settings import load_settings
+    from bot.services.settings import load_settings
 
     settings = load_settings(env={"GEMEENTETOLK_TRACKER_DB_URL": f"sqlite:///{tmp_path / 'c.db'}"})
     endpoints = _endpoints(monkeypatch, settings.tracker_db_url)
@@ -41,8 +41,8 @@ def test_tracker_store_uses_the_same_database_as_purge(tmp_path, monkeypatch) ->
 
 
 def test_the_makefile_and_the_stack_pass_the_tracker_setting(tmp_path) -> None:
-    from bot.settings import load_settings
-    from bot.stack import child_env
+    from bot.cli.stack import child_env
+    from bot.services.settings import load_settings
 
     settings = load_settings(env={}, root=tmp_path)
     assert child_env(settings)["GEMEENTETOLK_TRACKER_DB_URL"] == f"sqlite:///{tmp_path / 'var' / 'tracker.db'}"

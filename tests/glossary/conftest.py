@@ -22,7 +22,7 @@ def db_url(tmp_path: Path) -> str:
 
 @pytest.fixture
 def fresh_store(db_url: str) -> Store:
-    store = Store.from_url(db_url)
+    store = Store.from_url(db_url, create=True)
     yield store
     store.engine.dispose()
 

@@ -13,13 +13,18 @@ def test_first_official_term_gets_its_paraphrase(curated_matcher) -> None:
         "let de gemeente op de gunningscriteria."
     )
     assert result.explained == ["aanbesteding"]
+    entry = curated_matcher.entry("aanbesteding")
+    # Everything the widget shows under the answer travels with it (no second lookup).
     assert result.terms == [
         {
             "id": "aanbesteding",
             "term": "aanbesteding",
             "plain": "een opdracht waar meerdere bedrijven op mogen bieden",
+            "definition": entry.definition,
+            "source": entry.source,
         }
     ]
+    assert entry.definition.startswith("Een aanbesteding is") and entry.source
 
 
 def test_already_explained_terms_are_skipped(curated_matcher) -> None:

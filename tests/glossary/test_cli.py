@@ -9,14 +9,28 @@ from pathlib import Path
 
 import pytest
 
-from glossary.cli import COMMANDS, build_parser, main
+from glossary import cli as glossary_cli
+from glossary.cli import COMMANDS
 from glossary.store import Store
+
+# The glossary package reads no settings: the `glossary` program passes these (bot/cli/glossary.py).
+DEFAULTS = glossary_cli.Defaults(
+    db_url="sqlite:///:memory:", user="tester", nlu_path=Path("data/nlu/glossary.yml")
+)
+
+
+def main(argv: list[str]) -> int:
+    return glossary_cli.main(argv, DEFAULTS)
+
+
+def build_parser(_env=None):
+    return glossary_cli.build_parser(DEFAULTS)
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def cli(db_url, capsys):
+def cli(fresh_store, db_url, capsys):
     def run(*args: str) -> tuple[int, str, str]:
         code = main(["--db", db_url, "--door", "anna", *args])
         out, err = capsys.readouterr()

@@ -16,10 +16,23 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.glossary import ActionDefineTerm
+from glossary import cli as glossary_cli
 from glossary import runtime
-from glossary.cli import main
 from glossary.setup import load_curated
 from glossary.store import Store
+
+# The glossary package reads no settings: the `glossary` program passes these (bot/cli/glossary.py).
+DEFAULTS = glossary_cli.Defaults(
+    db_url="sqlite:///:memory:", user="tester", nlu_path=Path("data/nlu/glossary.yml")
+)
+
+
+def main(argv: list[str]) -> int:
+    return glossary_cli.main(argv, DEFAULTS)
+
+
+def build_parser(_env=None):
+    return glossary_cli.build_parser(DEFAULTS)
 
 ROOT = Path(__file__).resolve().parents[2]
 SMALL_CONFIG = """
@@ -49,7 +62,7 @@ def _tracker(parse: dict) -> Tracker:
 @pytest.mark.integration
 def test_new_term_is_explained_after_export_and_training(tmp_path, monkeypatch) -> None:
     url = f"sqlite:///{tmp_path / 'gt.db'}"
-    store = Store.from_url(url)
+    store = Store.from_url(url, create=True)
     load_curated(store.engine)
     monkeypatch.setenv("GEMEENTETOLK_DB_URL", url)
     runtime.clear_cache()

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.web.testing import CHROMIUM_ARGS
+from tests.support.testing import CHROMIUM_ARGS
 
 CHROMIUM = Path(os.environ.get("GEMEENTETOLK_CHROMIUM", "/usr/bin/chromium"))
 SECRET = b"browser-test-secret-" + b"x" * 20
@@ -33,7 +33,7 @@ def browser():
 class Site:
     def __init__(self) -> None:
         from bot.web.server import serve_in_thread
-        from bot.web.testing import ChannelServer, free_port
+        from tests.support.testing import ChannelServer, free_port
 
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"

@@ -8,7 +8,7 @@ import urllib.request
 import pytest
 
 from bot.web.server import serve_in_thread
-from bot.web.testing import free_port
+from tests.support.testing import free_port
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""The widget and the website channel with the real assistant (bot.stack.Stack: action server,
+"""The widget and the website channel with the real assistant (bot.cli.stack.Stack: action server,
 Rasa server with the trained model, demo web server), on free ports. Marked ``integration``.
 
 The browser flow needs the topic answers with the glossary bridge (KNOWLEDGE, GLOSSARY; the
@@ -14,7 +14,7 @@ import re
 
 import pytest
 
-from bot.web.testing import settings_on_free_ports
+from tests.support.testing import settings_on_free_ports
 
 pytestmark = pytest.mark.integration
 
@@ -23,7 +23,7 @@ PREFIX = "/webhooks/website"
 
 @pytest.fixture(scope="module")
 def live(tmp_path_factory):
-    from bot.stack import Stack
+    from bot.cli.stack import Stack
 
     settings = settings_on_free_ports()
     stack = Stack(settings, log_dir=tmp_path_factory.mktemp("logs"), with_web=True)

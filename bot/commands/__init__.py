@@ -1,1 +1,0 @@
-"""Subcommands of the ``gemeentetolk`` CLI. Each module has ``register(subparsers)``."""

@@ -1,0 +1,103 @@
+"""The REST channel that treats typed text as text and never answers with silence.
+
+Configured in bot/credentials.yml. The REST channel keeps Rasa's URL
+(``/webhooks/rest/webhook``) and request shape:
+``{"sender": ..., "message": ..., "metadata": {"municipality": "<slug>"}}``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.rest import RestInput
+from sanic import Blueprint, response
+from sanic.request import Request
+
+from bot.services.guard import (
+    NO_ANSWER_REPLY,
+    ButtonMemory,
+    button_payloads,
+    check_text,
+    clean_metadata,
+)
+
+logger = logging.getLogger(__name__)
+
+Handler = Callable[[UserMessage], Awaitable[Any]]
+
+
+def guarded(on_new_message: Handler, buttons: ButtonMemory) -> Handler:
+    """Wrap Rasa's message handler with the text checks and a reply-on-silence fallback."""
+
+    async def handle(message: UserMessage) -> None:
+        output = message.output_channel
+        sender = str(message.sender_id)
+        verdict = check_text(message.text, sender, buttons)
+        if verdict.reply is not None:
+            await output.send_text_message(sender, verdict.reply)
+            return
+        message.text = verdict.text
+        message.metadata = clean_metadata(message.metadata)
+
+        sent = 0
+        original = output.send_response
+
+        async def send_response(recipient_id: str, msg: dict) -> None:
+            nonlocal sent
+            sent += 1
+            buttons.record(sender, button_payloads(msg))
+            await original(recipient_id, msg)
+
+        output.send_response = send_response  # type: ignore[method-assign]
+        try:
+            await on_new_message(message)
+        except Exception:  # the user must get an answer, never a stack trace
+            logger.exception("Handling a message failed")
+        finally:
+            output.send_response = original  # type: ignore[method-assign]
+        if sent == 0:
+            await output.send_text_message(sender, NO_ANSWER_REPLY)
+
+    return handle
+
+
+def _bad_request(text: str, status: int = 400) -> response.HTTPResponse:
+    return response.json([{"recipient_id": None, "text": text}], status=status)
+
+
+class SafeRestInput(RestInput):
+    """Rasa's REST channel with input checks. Same name, so the same URL."""
+
+    def __init__(self) -> None:
+        self.buttons = ButtonMemory()
+
+    @classmethod
+    def from_credentials(cls, credentials: dict | None) -> SafeRestInput:
+        return cls()
+
+    def get_metadata(self, request: Request) -> dict:
+        return clean_metadata(request.json.get("metadata"))
+
+    def blueprint(self, on_new_message: Handler) -> Blueprint:
+        bp = super().blueprint(guarded(on_new_message, self.buttons))
+
+        @bp.middleware("request")
+        async def check_body(request: Request):
+            if request.method != "POST":
+                return None
+            try:
+                body = json.loads(request.body or b"")
+            except (ValueError, UnicodeDecodeError):
+                return _bad_request("Ik kon je bericht niet lezen. Stuur JSON met 'sender' en 'message'.")
+            if not isinstance(body, dict):
+                return _bad_request("Stuur een JSON-object met 'sender' en 'message'.")
+            sender = body.get("sender")
+            if not isinstance(sender, str) or not sender.strip() or len(sender) > 128:
+                return _bad_request("Er ontbreekt een geldige 'sender' (maximaal 128 tekens).")
+            return None
+
+        return bp

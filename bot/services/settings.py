@@ -1,0 +1,195 @@
+"""The one module that reads the environment. Everything else gets a Settings passed in."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class Settings:
+    root: Path
+    db_url: str
+    municipality: str
+    action_port: int
+    rasa_port: int
+    web_port: int
+    host: str
+    spacy_path: Path
+    model_dir: Path
+    tracker_db_url: str = ""  # Rasa's SQL tracker store (conversations), for the purge
+    # Website channel: GEMEENTETOLK_WEB_SECRET (empty: generated once into var/web_secret)
+    # and the origins (scheme://host[:port]) whose pages may use the chat widget.
+    web_secret_env: str = field(default="", repr=False)
+    allowed_origins: tuple[str, ...] = ()
+    # Who edits in the `glossary` command line (history); default: the login name.
+    glossary_editor: str = ""
+    # Which Rasa speed-ups bot.plugins.server installs (names in bot.plugins.patches).
+    patches: tuple[str, ...] = ("action_validator", "event_lookup")
+
+    @property
+    def web_secret(self) -> bytes:
+        """The HMAC key that signs website session ids (read or created lazily)."""
+        if self.web_secret_env:
+            return self.web_secret_env.encode("utf-8")
+        return load_or_create_secret(self.var_dir / "web_secret")
+
+    @property
+    def web_url(self) -> str:
+        return f"http://localhost:{self.web_port}/"
+
+    @property
+    def glossary_nlu_path(self) -> Path:
+        """The NLU file generated from the glossary (``glossary export-nlu``)."""
+        return self.root / "data" / "nlu" / "glossary.yml"
+
+    @property
+    def var_dir(self) -> Path:
+        return self.root / "var"
+
+    @property
+    def municipalities_dir(self) -> Path:
+        return self.root / "data" / "municipalities"
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://{self.host}:{self.rasa_port}"
+
+    @property
+    def action_url(self) -> str:
+        return f"http://{self.host}:{self.action_port}/webhook"
+
+
+def _port(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or not 0 < int(raw) < 65536:
+        raise ValueError(f"{name} moet een poortnummer zijn (1-65535), niet {raw!r}.")
+    return int(raw)
+
+
+MIN_SECRET_CHARS = 32
+
+
+def load_or_create_secret(path: Path) -> bytes:
+    """Read the secret in ``path``; create it (mode 0600) on first use. Safe across processes."""
+    try:
+        secret = path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        secret = ""
+    if len(secret) >= MIN_SECRET_CHARS:
+        return secret.encode("ascii")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    new = secrets.token_urlsafe(48)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        # Another process won the race (or the file is too short: replace it).
+        secret = path.read_text(encoding="ascii").strip()
+        if len(secret) >= MIN_SECRET_CHARS:
+            return secret.encode("ascii")
+        path.unlink()
+        return load_or_create_secret(path)
+    with os.fdopen(fd, "w", encoding="ascii") as fh:
+        fh.write(new + "\n")
+    return new.encode("ascii")
+
+
+def normalize_origin(raw: str) -> str:
+    """``HTTP://Example.nl:443/`` -> ``http://example.nl:443``; ValueError when not an origin."""
+    parts = urlsplit(raw.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(raw)
+    if parts.path not in ("", "/") or parts.query or parts.fragment or parts.username:
+        raise ValueError(raw)
+    host = parts.hostname.lower()
+    if ":" in host:
+        host = f"[{host}]"
+    return f"{parts.scheme}://{host}" + (f":{parts.port}" if parts.port else "")
+
+
+def _origins(env: Mapping[str, str], web_port: int) -> tuple[str, ...]:
+    raw = env.get("GEMEENTETOLK_ALLOWED_ORIGINS", "").strip()
+    if not raw:
+        return (f"http://localhost:{web_port}", f"http://127.0.0.1:{web_port}")
+    origins = []
+    for item in raw.split(","):
+        if not item.strip():
+            continue
+        try:
+            origins.append(normalize_origin(item))
+        except ValueError:
+            raise ValueError(
+                "GEMEENTETOLK_ALLOWED_ORIGINS moet een lijst zijn van adressen zoals "
+                f"https://www.gemeente.nl, gescheiden door komma's. Fout: {item.strip()!r}."
+            ) from None
+    return tuple(dict.fromkeys(origins))
+
+
+def _secret(env: Mapping[str, str]) -> str:
+    secret = env.get("GEMEENTETOLK_WEB_SECRET", "").strip()
+    if secret and len(secret) < MIN_SECRET_CHARS:
+        raise ValueError(
+            f"GEMEENTETOLK_WEB_SECRET is te kort: gebruik minstens {MIN_SECRET_CHARS} tekens "
+            "(bijvoorbeeld: python -c 'import secrets; print(secrets.token_urlsafe(48))')."
+        )
+    return secret
+
+
+def load_settings(env: Mapping[str, str] | None = None, root: Path | None = None) -> Settings:
+    """Read GEMEENTETOLK_* variables, falling back to defaults under the project root."""
+    env = os.environ if env is None else env
+    root = root or PROJECT_ROOT
+    default_db = f"sqlite:///{root / 'var' / 'gemeentetolk.db'}"
+    web_port = _port(env, "GEMEENTETOLK_WEB_PORT", 8080)
+    return Settings(
+        root=root,
+        db_url=env.get("GEMEENTETOLK_DB_URL") or default_db,
+        municipality=env.get("GEMEENTETOLK_MUNICIPALITY") or "",
+        action_port=_port(env, "GEMEENTETOLK_ACTION_PORT", 5055),
+        rasa_port=_port(env, "GEMEENTETOLK_RASA_PORT", 5005),
+        web_port=web_port,
+        host=env.get("GEMEENTETOLK_HOST") or "127.0.0.1",
+        spacy_path=root / "var" / "spacy" / "nl",
+        model_dir=root / "models",
+        tracker_db_url=env.get("GEMEENTETOLK_TRACKER_DB_URL") or f"sqlite:///{root / 'var' / 'tracker.db'}",
+        web_secret_env=_secret(env),
+        allowed_origins=_origins(env, web_port),
+        glossary_editor=env.get("GLOSSARY_EDITOR") or _login_name(),
+        patches=_patches(env),
+    )
+
+
+KNOWN_PATCHES = ("action_validator", "event_lookup")
+
+
+def _patches(env: Mapping[str, str]) -> tuple[str, ...]:
+    raw = (env.get("GEMEENTETOLK_PATCHES") or "all").strip().lower()
+    if raw == "all":
+        return KNOWN_PATCHES
+    if raw == "none":
+        return ()
+    names = tuple(n.strip() for n in raw.split(",") if n.strip())
+    unknown = [n for n in names if n not in KNOWN_PATCHES]
+    if unknown:
+        raise ValueError(
+            f"GEMEENTETOLK_PATCHES kent {', '.join(unknown)} niet. "
+            f"Gebruik all, none of een lijst uit: {', '.join(KNOWN_PATCHES)}."
+        )
+    return names
+
+
+def _login_name() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no user name on this system
+        return "onbekend"

@@ -1,0 +1,291 @@
+"""The pure parts of the website channel: signed session ids, rate limits, origin checks and
+the shape of the messages that go to the browser. No Rasa import, so this is easy to test.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+import threading
+import time
+from collections import OrderedDict, deque
+from collections.abc import Callable, Iterable
+from typing import Any
+from urllib.parse import urlsplit
+
+TOKEN_VERSION = "v1"
+SESSION_ID_BYTES = 16  # 128 bits: unguessable
+SIGNATURE_CHARS = 43  # the full HMAC-SHA256 in unpadded base64url
+
+# Dutch messages for refused requests (the widget shows them as they are).
+MSG_NO_SESSION = (
+    "Je gesprek is niet (meer) geldig. Laad de pagina opnieuw om een nieuw gesprek te beginnen."
+)
+MSG_ORIGIN = "Deze chat werkt alleen op de website van de gemeente. Dit verzoek is geweigerd."
+MSG_RATE = (
+    "Rustig aan: je stuurt veel berichten snel na elkaar. "
+    "Wacht een minuutje en probeer het dan opnieuw."
+)
+MSG_TOO_BIG = "Je bericht is veel te groot. Ik kan maximaal 1000 tekens lezen."
+MSG_CONTENT_TYPE = "Stuur je bericht als JSON (Content-Type: application/json)."
+MSG_BAD_JSON = (
+    'Ik kon je bericht niet lezen. Stuur een JSON-object, bijvoorbeeld {"message": "hallo"}.'
+)
+MSG_NO_MESSAGE = "Er ontbreekt een bericht. Stuur je vraag in het veld 'message'."
+MSG_OLD_BUTTON = "Deze knop werkt niet meer. Typ je vraag in gewone woorden."
+MSG_FAILED = (
+    "Sorry, er ging aan mijn kant iets mis. Probeer het zo nog eens. "
+    "Heb je haast? Bel dan de gemeente op 14 met daarachter het netnummer van je gemeente."
+)
+
+CONTACT_PAYLOAD = "/ask_contact"
+CONTACT_TITLE = "Praat met een medewerker"
+
+# Caps on what goes back to the browser.
+MAX_TEXT = 5000
+MAX_BUTTONS = 10
+MAX_TERMS = 10
+MAX_TERM_FIELD = 1000
+MAX_HISTORY = 200
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+class SessionSigner:
+    """Issues ``v1.<id>.<signature>`` tokens; ``verify`` returns the id or None."""
+
+    def __init__(self, secret: bytes) -> None:
+        if len(secret) < 16:
+            raise ValueError("The website secret must be at least 16 bytes.")
+        self._secret = secret
+
+    def _sign(self, session_id: str) -> str:
+        mac = hmac.new(self._secret, f"{TOKEN_VERSION}:{session_id}".encode(), hashlib.sha256)
+        return _b64(mac.digest())
+
+    def issue(self) -> tuple[str, str]:
+        """A new (session id, token) pair."""
+        session_id = _b64(secrets.token_bytes(SESSION_ID_BYTES))
+        return session_id, f"{TOKEN_VERSION}.{session_id}.{self._sign(session_id)}"
+
+    def verify(self, token: object) -> str | None:
+        if not isinstance(token, str) or len(token) > 200:
+            return None
+        parts = token.strip().split(".")
+        if len(parts) != 3 or parts[0] != TOKEN_VERSION:
+            return None
+        _, session_id, signature = parts
+        if len(session_id) != 22 or len(signature) != SIGNATURE_CHARS:
+            return None
+        if not hmac.compare_digest(self._sign(session_id), signature):
+            return None
+        return session_id
+
+
+def bearer_token(authorization: str | None) -> str | None:
+    if not authorization:
+        return None
+    scheme, _, value = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not value.strip():
+        return None
+    return value.strip()
+
+
+class RateLimiter:
+    """At most ``limit`` hits per ``window`` seconds per key (sliding window, in memory)."""
+
+    def __init__(
+        self,
+        limit: int = 20,
+        window: float = 60.0,
+        clock: Callable[[], float] = time.monotonic,
+        max_keys: int = 50_000,
+    ) -> None:
+        self.limit = limit
+        self.window = window
+        self._clock = clock
+        self._max_keys = max_keys
+        self._hits: OrderedDict[str, deque[float]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def hit(self, *keys: str) -> float:
+        """Count one hit for every key. Returns 0 when allowed, else seconds to wait.
+
+        A refused request is not counted, so waiting always helps.
+        """
+        now = self._clock()
+        with self._lock:
+            wait = 0.0
+            queues = []
+            for key in keys:
+                queue = self._hits.get(key)
+                if queue is None:
+                    queue = self._hits[key] = deque()
+                self._hits.move_to_end(key)
+                while queue and queue[0] <= now - self.window:
+                    queue.popleft()
+                if len(queue) >= self.limit:
+                    wait = max(wait, queue[0] + self.window - now)
+                queues.append(queue)
+            if wait == 0.0:
+                for queue in queues:
+                    queue.append(now)
+            while len(self._hits) > self._max_keys:
+                self._hits.popitem(last=False)
+            return wait
+
+
+class OriginPolicy:
+    """The allow-list of page origins that may talk to the channel."""
+
+    def __init__(self, allowed: Iterable[str]) -> None:
+        self.allowed = frozenset(o.lower().rstrip("/") for o in allowed)
+
+    def allows(self, origin: str | None) -> bool:
+        if not origin:
+            return False
+        parts = urlsplit(origin.strip())
+        if parts.scheme not in ("http", "https") or parts.path not in ("", "/"):
+            return False
+        return origin.strip().lower().rstrip("/") in self.allowed
+
+    def cors_headers(self, origin: str) -> dict[str, str]:
+        return {
+            "Access-Control-Allow-Origin": origin,
+            "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+            "Access-Control-Allow-Headers": "Authorization, Content-Type",
+            "Access-Control-Max-Age": "600",
+            "Vary": "Origin",
+        }
+
+
+def _clip(value: object, limit: int) -> str | None:
+    if not isinstance(value, str):
+        return None
+    value = value.strip()
+    return value[:limit] if value else None
+
+
+def clean_terms(custom: object) -> list[dict[str, str]]:
+    """Explained glossary terms from a bot message's ``custom`` data, only as plain strings."""
+    if not isinstance(custom, dict) or not isinstance(custom.get("terms"), list):
+        return []
+    terms = []
+    for raw in custom["terms"][:MAX_TERMS]:
+        if not isinstance(raw, dict):
+            continue
+        term = _clip(raw.get("term"), 200)
+        plain = _clip(raw.get("plain"), MAX_TERM_FIELD)
+        if not term or not plain:
+            continue
+        item = {"term": term, "plain": plain}
+        for key in ("definition", "source"):
+            value = _clip(raw.get(key), MAX_TERM_FIELD)
+            if value:
+                item[key] = value
+        terms.append(item)
+    return terms
+
+
+def clean_buttons(buttons: object) -> list[dict[str, str]]:
+    if not isinstance(buttons, list):
+        return []
+    clean = []
+    for raw in buttons[:MAX_BUTTONS]:
+        if not isinstance(raw, dict):
+            continue
+        title = _clip(raw.get("title"), 200)
+        payload = _clip(raw.get("payload"), 500)
+        if title and payload:
+            clean.append({"title": title, "payload": payload})
+    return clean
+
+
+def clean_bot_message(message: dict[str, Any]) -> dict[str, Any] | None:
+    """Rasa's outgoing message -> ``{"from": "bot", "text", "buttons", "terms"}`` (plain data).
+
+    Everything is text; the widget renders it as text, never as HTML.
+    """
+    out: dict[str, Any] = {"from": "bot"}
+    text = _clip(message.get("text"), MAX_TEXT)
+    if text:
+        out["text"] = text
+    buttons = clean_buttons(message.get("buttons"))
+    if buttons:
+        out["buttons"] = buttons
+    terms = clean_terms(message.get("custom"))
+    if terms:
+        out["terms"] = terms
+    return out if len(out) > 1 else None
+
+
+def merge_messages(messages: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Clean bot messages; a terms-only message (Rasa sends ``custom`` apart from the text)
+    is attached to the bot message before it."""
+    merged: list[dict[str, Any]] = []
+    for raw in messages:
+        msg = clean_bot_message(raw)
+        if msg is None:
+            continue
+        if set(msg) == {"from", "terms"} and merged and merged[-1]["from"] == "bot":
+            merged[-1].setdefault("terms", []).extend(msg["terms"])
+            continue
+        merged.append(msg)
+    return merged
+
+
+def user_display_text(text: str, last_buttons: list[dict[str, str]]) -> str:
+    """What the user 'said' for the history: a button payload shows as the button's title."""
+    if not text.startswith("/"):
+        return text
+    for button in last_buttons:
+        if button["payload"] == text:
+            return button["title"]
+    if text == CONTACT_PAYLOAD:
+        return CONTACT_TITLE
+    return "(knop gekozen)"
+
+
+def history_from_events(events: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Tracker events (as dicts) -> the messages the widget shows after a page reload.
+
+    The explained glossary terms come with the answer they belong to (``custom.terms``).
+    """
+    messages: list[dict[str, Any]] = []
+    last_buttons: list[dict[str, str]] = []
+    for event in events:
+        kind = event.get("event")
+        if kind == "user":
+            text = event.get("text")
+            if isinstance(text, str) and text:
+                shown = user_display_text(text, last_buttons)
+                messages.append({"from": "user", "text": shown[:MAX_TEXT]})
+        elif kind == "bot":
+            data = event.get("data") or {}
+            msg = clean_bot_message(
+                {
+                    "text": event.get("text"),
+                    "buttons": data.get("buttons"),
+                    "custom": data.get("custom"),
+                }
+            )
+            if msg is None:
+                continue
+            last_buttons = msg.get("buttons", last_buttons)
+            if set(msg) == {"from", "terms"} and messages and messages[-1]["from"] == "bot":
+                messages[-1].setdefault("terms", []).extend(msg["terms"])
+                continue
+            messages.append(msg)
+    return messages[-MAX_HISTORY:]
+
+
+def last_offered_payloads(messages: list[dict[str, Any]]) -> list[str]:
+    """Payloads of the buttons in the last bot message (to allow them again after a reload)."""
+    for msg in reversed(messages):
+        if msg["from"] == "bot" and msg.get("buttons"):
+            return [b["payload"] for b in msg.get("buttons", [])]
+    return []

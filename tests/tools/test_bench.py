@@ -1,0 +1,31 @@
+from tools.bench import percentile, summarize
+
+
+def test_percentile_picks_the_right_rank() -> None:
+    values = list(range(1, 101))
+    assert percentile(values, 50) == 50
+    assert percentile(values, 95) == 95
+    assert percentile([7.0], 95) == 7.0
+
+
+def test_summarize_reports_milliseconds_and_rate() -> None:
+    s = summarize([0.010, 0.020, 0.030, 0.040], wall=2.0)
+    assert s["count"] == 4
+    assert s["p50_ms"] == 25.0
+    assert s["max_ms"] == 40.0
+    assert s["messages_per_s"] == 2.0
+
+
+def test_run_load_spreads_messages_over_the_conversations() -> None:
+    from tools.bench import run_load
+
+    seen: list[tuple[int, str]] = []
+
+    def send(conv: int, text: str):
+        seen.append((conv, text))
+        return (200, [{"text": "ok"}]) if text != "bedankt" else (500, "")
+
+    summary = run_load(send, conversations=3, total=30)
+    assert summary["count"] == 30 and len(seen) == 30
+    assert {conv for conv, _ in seen} == {0, 1, 2}
+    assert summary["errors"] == sum(1 for _, text in seen if text == "bedankt") > 0
