@@ -5,9 +5,9 @@ The glossary keeps its own tables in glossary/; both live in the same database.
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String, Text
 from typing import Any
 
+from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import declarative_base, relationship
 
 Base: Any = declarative_base()

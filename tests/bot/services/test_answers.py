@@ -210,8 +210,8 @@ def test_bridge_error_answers_unbridged(domain):
 
 
 def test_bridge_with_real_matcher_explains_once_and_never_in_source(domain):
-    matcher_mod = pytest.importorskip("glossary.matcher")
-    model = pytest.importorskip("glossary.model")
+    from glossary import matcher as matcher_mod
+    from glossary import model
     entry = model.Entry(
         id="aanbestedingswet", pref_label="Aanbestedingswet", plain="de wet over inkopen door de overheid",
         status="vastgesteld",
@@ -248,7 +248,7 @@ def test_insertion_guard(original, bridged, ok):
 
 
 def test_bad_bridge_insertion_answers_unbridged(monkeypatch):
-    bridge_mod = pytest.importorskip("glossary.bridge")
+    from glossary import bridge as bridge_mod
 
     def fake_bridge(text, matcher, explained):
         return bridge_mod.BridgeResult(
