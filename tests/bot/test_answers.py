@@ -95,6 +95,25 @@ def test_trial_placement_is_at_most_two_months_at_uwv(domain):
     assert "1 tot 6 maanden" not in text
 
 
+def test_wage_subsidy_is_the_gap_to_the_statutory_minimum_wage(domain):
+    text = answers.response_text(domain, "ask_hiring_support", "wage_subsidy")
+    assert "verschil tussen de loonwaarde en het wettelijk minimumloon" in text
+    assert "werkgeverslasten" in text and "6 maanden na de eerste werkdag" in text
+    assert "toeslagen" not in text and "vóór de eerste werkdag" not in text
+
+
+def test_subsidy_decision_term_has_no_once_only_extension(domain):
+    text = answers.response_text(domain, "ask_subsidy", "decision")
+    assert "8 weken" in text and "nieuwe termijn" in text
+    assert "één keer verlengen" not in text
+
+
+def test_right_to_challenge_budget_is_not_automatic(domain):
+    text = answers.response_text(domain, "ask_municipality_process", "right_to_challenge")
+    assert "uitdaagrecht" in text and "niet zeker" in text and "1 januari 2027" in text
+    assert "met het geld dat erbij hoort" not in text
+
+
 # --- choosing the sub-answer ------------------------------------------------------------
 
 
