@@ -74,9 +74,44 @@ def test_nlu_sub_keys_match_responses_and_count(domain, topic):
 
 
 def test_thresholds_carry_their_period(domain):
+    # EU thresholds 2026-2027 (Gedelegeerde Verordening (EU) 2025/2152); see docs/fact-sources.md
     text = answers.response_text(domain, "ask_procurement", "thresholds")
-    assert "2024" in text and "2025" in text
-    assert "221.000" in text
+    assert "1 januari 2026 tot en met 31 december 2027" in text
+    assert "€ 216.000" in text and "€ 5.404.000" in text and "€ 750.000" in text
+    assert "221.000" not in text and "5.538.000" not in text
+    assert "2025/2152" in text.splitlines()[-1]
+
+
+def test_after_award_names_kort_geding_within_the_standstill_term(domain):
+    text = answers.response_text(domain, "ask_procurement", "after_award")
+    assert "kort geding" in text and "20 kalenderdagen" in text
+    assert "geen bezwaar" in text
+    assert "klacht alleen houdt de termijn niet tegen" in text
+
+
+def test_trial_placement_is_at_most_two_months_at_uwv(domain):
+    text = answers.response_text(domain, "ask_hiring_support", "trial_placement")
+    assert "maximaal 2 maanden" in text and "6 maanden" in text
+    assert "1 tot 6 maanden" not in text
+
+
+def test_wage_subsidy_is_the_gap_to_the_statutory_minimum_wage(domain):
+    text = answers.response_text(domain, "ask_hiring_support", "wage_subsidy")
+    assert "verschil tussen de loonwaarde en het wettelijk minimumloon" in text
+    assert "werkgeverslasten" in text and "6 maanden na de eerste werkdag" in text
+    assert "toeslagen" not in text and "vóór de eerste werkdag" not in text
+
+
+def test_subsidy_decision_term_has_no_once_only_extension(domain):
+    text = answers.response_text(domain, "ask_subsidy", "decision")
+    assert "8 weken" in text and "nieuwe termijn" in text
+    assert "één keer verlengen" not in text
+
+
+def test_right_to_challenge_budget_is_not_automatic(domain):
+    text = answers.response_text(domain, "ask_municipality_process", "right_to_challenge")
+    assert "uitdaagrecht" in text and "niet zeker" in text and "1 januari 2027" in text
+    assert "met het geld dat erbij hoort" not in text
 
 
 # --- choosing the sub-answer ------------------------------------------------------------
@@ -143,8 +178,8 @@ def test_local_procurement_bands_are_added_and_marked_fictional(domain):
     profile = sample_profile(
         procurement_bands=[
             ProcurementBand("enkelvoudig onderhands", 0, 40000, "Eén offerte."),
-            ProcurementBand("meervoudig onderhands", 40000, 221000, "Drie offertes."),
-            ProcurementBand("Europees", 221000, None, "Op TenderNed."),
+            ProcurementBand("meervoudig onderhands", 40000, 216000, "Drie offertes."),
+            ProcurementBand("Europees", 216000, None, "Op TenderNed."),
         ]
     )
     result = answers.build_answer(
@@ -154,8 +189,8 @@ def test_local_procurement_bands_are_added_and_marked_fictional(domain):
     local = result.messages[1]["text"]
     assert "Gemeente Testdorp (voorbeeldgemeente, fictief)" in local
     assert "tot € 40.000: enkelvoudig onderhands. Eén offerte." in local
-    assert "€ 40.000 tot € 221.000" in local
-    assert "vanaf € 221.000" in local
+    assert "€ 40.000 tot € 216.000" in local
+    assert "vanaf € 216.000" in local
     assert result.municipality == "testdorp"
 
 

@@ -77,6 +77,21 @@ def test_samples_cover_every_topic_and_have_local_details(profiles) -> None:
                 assert day in ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
 
 
+# EU threshold for supplies and services of gemeenten, 2026-01-01 to 2027-12-31
+# (Gedelegeerde Verordening (EU) 2025/2152); see docs/fact-sources.md.
+EU_THRESHOLD_2026_2027 = 216000
+
+
+def test_sample_bands_end_at_the_current_eu_threshold(profiles) -> None:
+    for p in profiles.values():
+        bands = p.procurement_bands
+        european = bands[-1]
+        assert european.label.startswith("Europees") and european.max_eur is None
+        assert european.min_eur == EU_THRESHOLD_2026_2027
+        assert bands[-2].max_eur == EU_THRESHOLD_2026_2027
+        assert "2026" in european.note and "2027" in european.note
+
+
 def test_get_profile(profiles) -> None:
     assert get_profile("dijkstede", PROFILES_DIR).name == "Gemeente Dijkstede"
     assert get_profile("DIJKSTEDE", PROFILES_DIR).slug == "dijkstede"
