@@ -128,21 +128,24 @@ class Stack:
             start_new_session=True,
         )
 
-    def start_actions(self) -> None:
+    def start_actions(self, port: int | None = None, name: str = "actions") -> None:
+        """An action server (``port`` default: the settings' action port)."""
         s = self.settings
         self._spawn(
-            "actions",
+            name,
             [bin_path("rasa"), "run", "actions", "--actions", "actions",
-             "--port", str(s.action_port)],
+             "--port", str(port or s.action_port)],
         )  # fmt: skip
 
-    def start_rasa(self) -> None:
+    def start_rasa(self, port: int | None = None, name: str = "rasa",
+                   extra_env: dict[str, str] | None = None) -> None:
+        """A Rasa server (``port`` default: the settings' Rasa port), with the speed-ups."""
         s = self.settings
         cmd = [*rasa_server_command(), "run", "--model", str(s.model_dir),
-               "--port", str(s.rasa_port), "--interface", s.host, *RASA_FILES]  # fmt: skip
+               "--port", str(port or s.rasa_port), "--interface", s.host, *RASA_FILES]  # fmt: skip
         if self.enable_api:
             cmd += ["--enable-api", f"--auth-token={self.api_token}"]
-        self._spawn("rasa", cmd, rasa_env(s))
+        self._spawn(name, cmd, {**rasa_env(s), **(extra_env or {})})
 
     def start_web(self) -> None:
         """The demo page with the chat widget (bot/web/server.py) on settings.web_port."""

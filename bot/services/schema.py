@@ -25,12 +25,22 @@ from sqlalchemy.engine import Connection, Engine
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
+# Modules that define tables on ``bot.services.models.Base`` (imported so their tables are
+# known to the migrations). Add a module here when it defines tables.
+MODEL_MODULES: list[str] = [
+    "bot.services.models",
+]
+
 
 def target_metadata() -> list[MetaData]:
     """Every table the migrations manage: the assistant's and the glossary's."""
+    import importlib
+
     from bot.services import models
     from glossary import store
 
+    for name in MODEL_MODULES:
+        importlib.import_module(name)
     return [models.Base.metadata, store.metadata]
 
 
@@ -42,21 +52,23 @@ def _config(connection: Connection | None = None) -> Config:
 
 
 def head() -> str:
-    """The newest revision."""
-    return ScriptDirectory.from_config(_config()).get_current_head() or ""
+    """The newest revision(s). Features may add their own branch of revisions from the
+    baseline; all heads are applied, so this is a sorted, "+"-joined list when there are several."""
+    return "+".join(sorted(ScriptDirectory.from_config(_config()).get_heads()))
 
 
 def current(engine: Engine) -> str | None:
-    """The revision the database is at (None: never migrated)."""
+    """The revision(s) the database is at, in the same form as ``head()`` (None: never migrated)."""
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        heads = MigrationContext.configure(conn).get_current_heads()
+    return "+".join(sorted(heads)) if heads else None
 
 
 def upgrade(engine: Engine) -> tuple[str | None, str]:
-    """Upgrade the database to the newest revision. Returns (revision before, revision now)."""
+    """Upgrade the database to the newest revisions. Returns (revision before, revision now)."""
     before = current(engine)
     with engine.begin() as conn:
-        command.upgrade(_config(conn), "head")
+        command.upgrade(_config(conn), "heads")
     return before, head()
 
 

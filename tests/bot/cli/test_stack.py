@@ -1,0 +1,28 @@
+"""The launcher builds command lines Rasa parses, whatever the API token looks like."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.cli import stack as stack_module
+from bot.services.settings import load_settings
+
+
+@pytest.mark.parametrize("token", ["-starts-with-a-dash", "--looks-like-an-option", "plain"])
+def test_rasa_parses_the_api_token_even_when_it_starts_with_a_dash(monkeypatch, tmp_path, token) -> None:
+    from rasa.__main__ import create_argument_parser
+
+    spawned: dict = {}
+    monkeypatch.setattr(stack_module.Stack, "_spawn", lambda self, name, cmd, env=None: spawned.update(cmd=cmd))
+    stack = stack_module.Stack(load_settings(env={}, root=tmp_path), enable_api=True, api_token=token)
+    stack.start_rasa()
+    cmd = spawned["cmd"]
+    assert cmd[:3] == stack_module.rasa_server_command()
+    args = create_argument_parser().parse_args(cmd[3:])
+    assert args.auth_token == token and args.enable_api
+
+
+def test_generated_tokens_never_start_with_a_dash(tmp_path) -> None:
+    settings = load_settings(env={}, root=tmp_path)
+    tokens = {stack_module.Stack(settings).api_token for _ in range(500)}
+    assert len(tokens) == 500 and not any(t.startswith("-") for t in tokens)
