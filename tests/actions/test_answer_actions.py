@@ -100,7 +100,7 @@ def test_action_answer_asks_the_municipality_once_with_buttons(domain, no_glossa
 def test_explained_terms_travel_with_the_answer_message(domain, testdorp, monkeypatch):
     term = {"id": "drempelwaarde", "term": "drempelwaarde", "plain": "de grens", "definition": "Een ...", "source": "PIANOo"}
     monkeypatch.setattr(answers, "load_matcher", lambda db_url: object())
-    monkeypatch.setattr(answers, "bridge", lambda text, matcher, done: (text, ["drempelwaarde"], [term]))
+    monkeypatch.setattr(answers, "bridge", lambda text, matcher, done, today=None: (text, ["drempelwaarde"], [term]))
     latest = {"text": "drempel?", "intent": {"name": "ask_procurement"}, "entities": [],
               "metadata": {"municipality": "testdorp"}}
     dispatcher = CollectingDispatcher()
