@@ -75,7 +75,8 @@ def period_problems(raw: Mapping[str, Any], where: str) -> list[str]:
         except ValueError:
             problems.append(f"{where}, veld '{key}': {raw.get(key)!r} is geen datum. Schrijf JJJJ-MM-DD, bijvoorbeeld 2026-01-01.")
             days[key] = None
-    if days.get("valid_from") and days.get("valid_until") and days["valid_until"] < days["valid_from"]:
+    start, end = days.get("valid_from"), days.get("valid_until")
+    if start is not None and end is not None and end < start:
         problems.append(f"{where}, veld 'valid_until': ligt vóór valid_from.")
     if raw.get("checked") in (None, "") and "checked" in raw:
         problems.append(f"{where}, veld 'checked': vul de datum in waarop je het feit het laatst hebt gecontroleerd.")
@@ -136,7 +137,7 @@ def normalise_facts(raw: Any, where: str) -> list[dict[str, str | None]]:
             out.append(normalise_fact(item, f"{where}, feit {i + 1}"))
         except FactError as err:
             problems.append(str(err))
-    ids = [f["id"] for f in out]
+    ids = [str(f["id"]) for f in out]
     for dup in sorted({i for i in ids if ids.count(i) > 1}):
         problems.append(f"{where}, veld 'facts': het id {dup!r} komt meer dan eens voor.")
     if problems:
@@ -177,7 +178,8 @@ def expired_notice(facts: Iterable[Mapping[str, Any]], subject: str = "") -> str
     """Plain Dutch (B1): the amounts held until a date, and where to find the current ones.
     ``facts`` are the expired facts (at least one)."""
     facts = list(facts)
-    last = max(parse_day(f.get("valid_until")) for f in facts)  # type: ignore[type-var]
+    days = [d for d in (parse_day(f.get("valid_until")) for f in facts) if d is not None]
+    last = max(days) if days else date.today()
     about = f" over {subject}" if subject else ""
     lines = [
         f"Let op: de bedragen en regels die ik{about} ken, golden tot en met {dutch_date(last)}. "

@@ -210,7 +210,7 @@ def read_csv(path: Path) -> list[Entry]:
 def _json_facts(text: str, where: str) -> list:
     try:
         value = json.loads(text)
-    except ValueError as err:
+    except json.JSONDecodeError as err:
         raise GlossaryError(
             f"{where}, kolom facts: geen geldige JSON-lijst van feiten ({err.msg})."
         ) from err

@@ -237,7 +237,8 @@ def build_answer(
         return Answer([{"text": NO_ANSWER}], topic, subkey, done)
 
     own = local_answers.local_answer(profile, topic, subkey)
-    messages, terms = [], []
+    messages: list[dict[str, Any]] = []
+    terms: list[dict] = []
     if local_answers.replaces_national(own, day):
         messages.append(local_answers.local_message(profile, own, day))
     else:

@@ -171,6 +171,15 @@ def _period_fact(fid: str, claim: str, period: Any) -> dict[str, Any]:
     }
 
 
+def _amounts(low: int | None, high: int | None) -> str:
+    def eur(x: int) -> str:
+        return "€ " + f"{int(x):,}".replace(",", ".")
+
+    if high is None:
+        return f"vanaf {eur(low or 0)}"
+    return f"{eur(low or 0)} tot {eur(high)}"
+
+
 def profile_facts(municipalities_dir: Path, root: Path, out: Collection) -> None:
     from bot.services.municipalities.validate import validate_file
 
@@ -182,7 +191,7 @@ def profile_facts(municipalities_dir: Path, root: Path, out: Collection) -> None
         file = _rel(path, root)
         for i, band in enumerate(profile.procurement_bands):
             if band.period.dated:
-                claim = f"inkoopgrens '{band.label}': {band.min_eur} tot {band.max_eur} euro"
+                claim = f"inkoopgrens '{band.label}': {_amounts(band.min_eur, band.max_eur)}"
                 fact = _period_fact(f"procurement-bands-{i}", claim, band.period)
                 out.facts.append(PlacedFact("profile", file, f"{profile.slug} procurement_bands[{i}]", fact))
         for i, scheme in enumerate(profile.subsidy_schemes):
