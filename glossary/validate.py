@@ -74,7 +74,9 @@ def b1_problems(entry: Entry) -> list[Problem]:
     return problems
 
 
-def validate_entries(entries: Iterable[Entry]) -> list[Problem]:
+def validate_entries(entries: Iterable[Entry], today: date | None = None) -> list[Problem]:
+    """Every problem of the entries. ``today``: also warn about dated facts that expired or were
+    not checked for more than a year on that date."""
     entries = list(entries)
     by_id = {e.id: e for e in entries}
     problems: list[Problem] = []
@@ -142,7 +144,7 @@ def validate_entries(entries: Iterable[Entry]) -> list[Problem]:
             problems.append(Problem(entry.id, "example", "ontbreekt.", "waarschuwing"))
         if entry.definition.strip():
             problems.extend(b1_problems(entry))
-        problems.extend(fact_problems_of(entry))
+        problems.extend(fact_problems_of(entry, today))
         if active and entry.reviewed_at is None and entry.changed_at is not None:
             problems.append(
                 Problem(entry.id, "status", "vastgesteld, maar er is geen datum van controle.")
