@@ -14,7 +14,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import context
-from bot.services import answers, routing
+from bot.services import answers, facts, routing
 
 
 class ActionAnswer(Action):
@@ -35,6 +35,7 @@ class ActionAnswer(Action):
             profile=profiles.get(slug) if slug else None,
             matcher=answers.load_matcher(settings.db_url),
             explained=tracker.get_slot("explained_terms") or [],
+            today=facts.today(settings),
         )
         card = routing.card_step(
             result.topic, result.subtopic, message.get("text"), slug, profiles,

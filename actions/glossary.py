@@ -9,6 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.services import facts
 from bot.services.settings import load_settings
 from bot.services.topics import topic_for_glossary
 
@@ -33,8 +34,10 @@ class ActionDefineTerm(Action):
         message = tracker.latest_message or {}
         values = [str(v) for v in tracker.get_latest_entity_values("term")]
         try:
-            db_url = load_settings().db_url
-            result = explain(message.get("text") or "", get_matcher(db_url), values, get_store(db_url))
+            settings = load_settings()
+            db_url = settings.db_url
+            result = explain(message.get("text") or "", get_matcher(db_url), values,
+                             get_store(db_url), today=facts.today(settings))
         except Exception:  # noqa: BLE001 - the user gets an answer, the log gets the details
             logger.exception("action_define_term failed")
             dispatcher.utter_message(text=SORRY)

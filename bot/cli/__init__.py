@@ -15,6 +15,7 @@ from bot.services.errors import UserError
 
 COMMAND_MODULES = [
     "bot.cli.core",
+    "bot.cli.facts",
     "bot.cli.municipality",
     "bot.cli.requests",
     "bot.cli.review",

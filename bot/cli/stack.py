@@ -52,6 +52,8 @@ def child_env(settings: Settings) -> dict[str, str]:
         env["GEMEENTETOLK_MUNICIPALITY"] = settings.municipality
     if settings.web_secret_env:
         env["GEMEENTETOLK_WEB_SECRET"] = settings.web_secret_env
+    if settings.today:  # tests only: the date dated facts are judged on
+        env["GEMEENTETOLK_TODAY"] = settings.today.isoformat()
     return env
 
 

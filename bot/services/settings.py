@@ -6,6 +6,7 @@ import os
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -32,6 +33,9 @@ class Settings:
     glossary_editor: str = ""
     # Which Rasa speed-ups bot.plugins.server installs (names in bot.plugins.patches).
     patches: tuple[str, ...] = ("action_validator", "event_lookup")
+    # GEMEENTETOLK_TODAY (tests only): the date dated facts are judged on. None: today in
+    # Europe/Amsterdam (bot.services.facts.today).
+    today: date | None = None
 
     @property
     def web_secret(self) -> bytes:
@@ -164,7 +168,21 @@ def load_settings(env: Mapping[str, str] | None = None, root: Path | None = None
         allowed_origins=_origins(env, web_port),
         glossary_editor=env.get("GLOSSARY_EDITOR") or _login_name(),
         patches=_patches(env),
+        today=_today(env),
     )
+
+
+def _today(env: Mapping[str, str]) -> date | None:
+    raw = (env.get("GEMEENTETOLK_TODAY") or "").strip()
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise ValueError(
+            f"GEMEENTETOLK_TODAY moet een datum zijn als 2028-01-15 (JJJJ-MM-DD), niet {raw!r}. "
+            "Gebruik deze instelling alleen in tests."
+        ) from None
 
 
 KNOWN_PATCHES = ("action_validator", "event_lookup")
