@@ -24,19 +24,35 @@ from bot.services.guard import (
     check_text,
     clean_metadata,
 )
+from bot.services.shared_state import (
+    MSG_UNAVAILABLE,
+    RedisButtonMemory,
+    SharedStateUnavailable,
+    button_memory,
+)
 
 logger = logging.getLogger(__name__)
 
 Handler = Callable[[UserMessage], Awaitable[Any]]
 
 
-def guarded(on_new_message: Handler, buttons: ButtonMemory) -> Handler:
+def guarded(on_new_message: Handler, buttons: ButtonMemory | RedisButtonMemory) -> Handler:
     """Wrap Rasa's message handler with the text checks and a reply-on-silence fallback."""
+
+    def remember(sender: str, msg: dict) -> None:
+        try:
+            buttons.record(sender, button_payloads(msg))
+        except SharedStateUnavailable:
+            pass  # the answer still goes out; its buttons then work as typed text
 
     async def handle(message: UserMessage) -> None:
         output = message.output_channel
         sender = str(message.sender_id)
-        verdict = check_text(message.text, sender, buttons)
+        try:
+            verdict = check_text(message.text, sender, buttons)
+        except SharedStateUnavailable:  # Redis (scaled profile) away: say so, in Dutch
+            await output.send_text_message(sender, f"{MSG_UNAVAILABLE} {NO_ANSWER_REPLY}")
+            return
         if verdict.reply is not None:
             await output.send_text_message(sender, verdict.reply)
             return
@@ -49,7 +65,7 @@ def guarded(on_new_message: Handler, buttons: ButtonMemory) -> Handler:
         async def send_response(recipient_id: str, msg: dict) -> None:
             nonlocal sent
             sent += 1
-            buttons.record(sender, button_payloads(msg))
+            remember(sender, msg)
             await original(recipient_id, msg)
 
         output.send_response = send_response  # type: ignore[method-assign]
@@ -72,12 +88,15 @@ def _bad_request(text: str, status: int = 400) -> response.HTTPResponse:
 class SafeRestInput(RestInput):
     """Rasa's REST channel with input checks. Same name, so the same URL."""
 
-    def __init__(self) -> None:
-        self.buttons = ButtonMemory()
+    def __init__(self, buttons: ButtonMemory | RedisButtonMemory | None = None) -> None:
+        self.buttons = buttons if buttons is not None else ButtonMemory()
 
     @classmethod
     def from_credentials(cls, credentials: dict | None) -> SafeRestInput:
-        return cls()
+        from bot.services.settings import load_settings
+
+        # In Redis in the scaled profile: the conversation may go on at another instance.
+        return cls(button_memory(load_settings().redis_url, "rest"))
 
     def get_metadata(self, request: Request) -> dict:
         return clean_metadata(request.json.get("metadata"))

@@ -14,12 +14,17 @@ was a tenth of the server's CPU per turn (`make bench`, profiled with py-spy).
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from rasa.core.tracker_store import SQLTrackerStore
+from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.trackers import DialogueStateTracker
-from sqlalchemy import event
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import sessionmaker
+
+SCHEMA_LOCK_KEY = 7_245_001  # pg_advisory_lock key: "creating the tracker table"
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -28,6 +33,31 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+@contextmanager
+def _schema_lock(db_url: str | None) -> Iterator[None]:
+    """On PostgreSQL, one instance at a time creates Rasa's table: two Rasa instances that
+    start together otherwise both run CREATE TABLE, and the loser waits 5 s to retry."""
+    if not db_url or make_url(db_url).get_backend_name() != "postgresql":
+        yield
+        return
+    engine = create_engine(db_url)
+    try:
+        conn = engine.connect()
+    except Exception:  # noqa: BLE001 - not reachable yet: Rasa's own start-up loop waits
+        engine.dispose()
+        yield
+        return
+    try:
+        conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": SCHEMA_LOCK_KEY})
+        yield
+    finally:
+        try:
+            conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": SCHEMA_LOCK_KEY})
+        finally:
+            conn.close()
+            engine.dispose()
 
 
 class GemeentetolkSQLTrackerStore(SQLTrackerStore):
@@ -40,9 +70,18 @@ class GemeentetolkSQLTrackerStore(SQLTrackerStore):
 
     def __init__(self, *args: Any, db_url: str | None = None, **kwargs: Any) -> None:
         self._db_url = (db_url or "").strip() or None
-        super().__init__(*args, **kwargs)
+        with _schema_lock(self._db_url):
+            super().__init__(*args, **kwargs)
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
+        else:
+            # A connection that died with its server (PostgreSQL restarted) is noticed when
+            # it is taken from the pool, not in the middle of a turn: the same engine as
+            # Rasa's, with pool_pre_ping.
+            url = self.engine.url
+            self.engine.dispose()
+            self.engine = create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
+            self.sessionmaker = sessionmaker(bind=self.engine)
 
     def get_db_url(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
         if self._db_url:

@@ -32,6 +32,11 @@ class Settings:
     glossary_editor: str = ""
     # Which Rasa speed-ups bot.plugins.server installs (names in bot.plugins.patches).
     patches: tuple[str, ...] = ("action_validator", "event_lookup")
+    # Scaled profile: Redis for the lock store and the channels' shared state (rate limits,
+    # button memory). Empty: in-process state (one Rasa process, the default).
+    redis_url: str = ""
+    # Website channel: messages and new sessions per minute from one address (IP).
+    address_limit_per_minute: int = 20
 
     @property
     def web_secret(self) -> bytes:
@@ -164,7 +169,35 @@ def load_settings(env: Mapping[str, str] | None = None, root: Path | None = None
         allowed_origins=_origins(env, web_port),
         glossary_editor=env.get("GLOSSARY_EDITOR") or _login_name(),
         patches=_patches(env),
+        redis_url=_redis_url(env),
+        address_limit_per_minute=_positive_int(env, "GEMEENTETOLK_ADDRESS_LIMIT_PER_MINUTE", 20),
     )
+
+
+def _redis_url(env: Mapping[str, str]) -> str:
+    raw = (env.get("GEMEENTETOLK_REDIS_URL") or "").strip()
+    if not raw:
+        return ""
+    parts = urlsplit(raw)
+    if parts.scheme not in ("redis", "rediss", "unix") or not (parts.hostname or parts.path):
+        raise ValueError(
+            "GEMEENTETOLK_REDIS_URL moet een Redis-adres zijn, bijvoorbeeld "
+            f"redis://127.0.0.1:6379/0, niet {raw!r}."
+        )
+    try:
+        parts.port  # noqa: B018 - raises ValueError for a bad port
+    except ValueError:
+        raise ValueError(f"GEMEENTETOLK_REDIS_URL heeft een ongeldige poort: {raw!r}.") from None
+    return raw
+
+
+def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        raise ValueError(f"{name} moet een heel getal van 1 of meer zijn, niet {raw!r}.")
+    return int(raw)
 
 
 KNOWN_PATCHES = ("action_validator", "event_lookup")

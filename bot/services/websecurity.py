@@ -40,6 +40,8 @@ MSG_FAILED = (
     "Heb je haast? Bel dan de gemeente op 14 met daarachter het netnummer van je gemeente."
 )
 
+MSG_PHONE = "Heb je haast? Bel dan de gemeente op 14 met daarachter het netnummer van je gemeente."
+
 CONTACT_PAYLOAD = "/ask_contact"
 CONTACT_TITLE = "Praat met een medewerker"
 
