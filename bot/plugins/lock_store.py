@@ -109,14 +109,15 @@ redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
 return redis.call('ZCARD', KEYS[1])
 """
 
-# KEYS: counter, tickets, owners. ARGV: counter ttl, owner id, then number, seconds left,
-# ... Replaces the tickets with the given ones (Rasa's save_lock) and keeps the counter
-# above all of them.
+# KEYS: counter, tickets, owners. ARGV: counter ttl, owner id, heartbeat key, heartbeat ttl
+# (ms), then number, seconds left, ... Replaces the tickets with the given ones (Rasa's
+# save_lock), owned by this instance, and keeps the counter above all of them.
 _SAVE = _NOW + """
 redis.call('DEL', KEYS[2], KEYS[3])
+redis.call('SET', ARGV[3], '1', 'PX', tonumber(ARGV[4]))
 local top = tonumber(redis.call('GET', KEYS[1]) or '0')
 local longest = 0
-for i = 3, #ARGV, 2 do
+for i = 5, #ARGV, 2 do
   local number = tonumber(ARGV[i])
   local left = tonumber(ARGV[i + 1])
   if left > 0 then
@@ -214,8 +215,9 @@ class AtomicRedisLockStore(LockStore):
         return TicketLock(conversation_id, deque(tickets))
 
     def save_lock(self, lock: TicketLock) -> None:
+        self._ensure_heartbeat()
         now = time.time()
-        args: list[Any] = [COUNTER_TTL_S, self.owner]
+        args: list[Any] = [COUNTER_TTL_S, self.owner, self._heartbeat_key, HEARTBEAT_TTL_MS]
         for ticket in lock.tickets:
             args += [int(ticket.number), max(0.0, ticket.expires - now)]
         self._save(keys=self._keys(lock.conversation_id), args=args)
