@@ -62,6 +62,7 @@ class ScaledStack:
     rasa_ports: list[int] = field(default_factory=list)
     action_ports: list[int] = field(default_factory=list)
     redis_url: str = ""
+    spawned_at: dict[str, float] = field(default_factory=dict)  # monotonic, per part
     _restarts: dict[str, tuple[int, float]] = field(default_factory=dict)
 
     # --- start ------------------------------------------------------------------------
@@ -137,6 +138,7 @@ class ScaledStack:
 
     def _start_rasa(self, i: int) -> None:
         assert self.stack is not None
+        self.spawned_at[f"rasa-{i}"] = time.monotonic()
         self.stack.start_rasa(port=self.rasa_ports[i - 1], name=f"rasa-{i}",
                               extra_env=self.rasa_extra_env())
 
@@ -180,6 +182,24 @@ class ScaledStack:
             if time.monotonic() > deadline:
                 raise TimeoutError(f"Niet op tijd gestart: {', '.join(pending)}.")
             time.sleep(0.25)
+
+    def scale_to(self, rasa_instances: int, action_servers: int, timeout: float = 300.0) -> None:
+        """Start more Rasa instances and action servers and put them behind nginx."""
+        assert self.stack is not None and self.services is not None and self.settings
+        names = set()
+        while len(self.action_ports) < action_servers:
+            self.action_ports.append(free_port())
+            name = f"actions-{len(self.action_ports)}"
+            self.stack.start_actions(port=self.action_ports[-1], name=name)
+            names.add(name)
+        while len(self.rasa_ports) < rasa_instances:
+            self.rasa_ports.append(free_port())
+            self._start_rasa(len(self.rasa_ports))
+            names.add(f"rasa-{len(self.rasa_ports)}")
+        self.rasa_instances, self.action_servers = len(self.rasa_ports), len(self.action_ports)
+        self.wait_ready(timeout, names)
+        self.services.reload_nginx(self.settings.rasa_port, self.rasa_ports,
+                                   self.settings.action_port, self.action_ports)
 
     # --- parts ------------------------------------------------------------------------
     def process(self, name: str):

@@ -270,6 +270,19 @@ class Services:
         self._wait_port("nginx", action_port, timeout)
         return conf
 
+    def reload_nginx(self, rasa_port: int, rasa_upstreams: list[int], action_port: int,
+                     action_upstreams: list[int]) -> None:
+        """New upstreams without dropping a connection (nginx -s reload)."""
+        home = self.base / "nginx"
+        conf = home / "nginx.conf"
+        conf.write_text(nginx_config(home, rasa_port, rasa_upstreams, action_port,
+                                     action_upstreams), encoding="utf-8")
+        nginx = _program("nginx") or "nginx"
+        done = subprocess.run([nginx, "-s", "reload", "-p", str(home), "-c", str(conf)],
+                              capture_output=True, text=True)
+        if done.returncode != 0:
+            raise ServiceError(f"nginx herladen lukte niet: {done.stderr.strip()[-300:]}")
+
     # --- stopping -------------------------------------------------------------------------
     def stop_one(self, name: str, timeout: float = 8.0) -> None:
         proc = self.procs.pop(name, None)
@@ -372,6 +385,26 @@ http {{
   }}
 }}
 """
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m bot.cli.services install``: the Makefile's check before the scaled profile."""
+    import sys
+
+    args = sys.argv[1:] if argv is None else argv
+    if args != ["install"]:
+        print("Gebruik: python -m bot.cli.services install", file=sys.stderr)
+        return 2
+    try:
+        ensure_packages()
+    except ServiceError as err:
+        print(f"Fout: {err}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())
 
 
 __all__ = ["Services", "ServiceError", "ensure_packages", "free_port", "nginx_config",
