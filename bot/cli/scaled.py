@@ -292,7 +292,8 @@ def cmd_run_scaled(args: argparse.Namespace) -> int:
     except ValueError as err:
         raise CommandError(str(err)) from err
     scaled = ScaledStack(base, rasa_instances=args.rasa_instances,
-                         action_servers=args.action_servers)
+                         action_servers=args.action_servers,
+                         var=Path(args.data_dir).resolve() if args.data_dir else None)
     previous = signal.signal(signal.SIGTERM, _raise_stopped)
     print(f"Gemeentetolk start geschaald op: {args.rasa_instances} Rasa-instanties, "
           f"{args.action_servers} actie-servers, PostgreSQL, Redis en nginx "
@@ -345,6 +346,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    metavar="N", help="aantal Rasa-instanties (standaard 2)")
     p.add_argument("--action-servers", type=int, default=2, choices=range(1, 9),
                    metavar="N", help="aantal actie-servers (standaard 2)")
+    p.add_argument("--data-dir", metavar="MAP",
+                   help="map voor de data van PostgreSQL, Redis en nginx (standaard var/scaled)")
     p.set_defaults(func=cmd_run_scaled)
 
 

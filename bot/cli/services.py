@@ -327,7 +327,8 @@ def nginx_config(home: Path, rasa_port: int, rasa_upstreams: list[int], action_p
 
     Rasa instances: a POST that could not be delivered, or whose instance died before it
     answered, goes to the next instance (``non_idempotent``: the lock store makes the second
-    attempt wait for, or take over from, the first). Action servers: only a call that never
+    attempt wait until the dead instance's ticket is dropped). A 503 of the channel itself
+    (Redis away) is an answer, not a failed instance. Action servers: only a call that never
     reached a server is retried (a contact request must not be stored twice).
     """
     def servers(ports: list[int]) -> str:
@@ -371,7 +372,7 @@ http {{
     location / {{
       proxy_pass http://rasa;{proxy}
       proxy_read_timeout 60s;
-      proxy_next_upstream error timeout http_502 http_503 non_idempotent;
+      proxy_next_upstream error timeout non_idempotent;
       proxy_next_upstream_tries 2;
     }}
   }}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -17,6 +18,7 @@ from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
 
+from bot.plugins import tracker_store
 from bot.services.guard import (
     NO_ANSWER_REPLY,
     ButtonMemory,
@@ -30,6 +32,7 @@ from bot.services.shared_state import (
     SharedStateUnavailable,
     button_memory,
 )
+from bot.services.websecurity import MSG_NOT_SAVED
 
 logger = logging.getLogger(__name__)
 
@@ -69,16 +72,33 @@ def guarded(on_new_message: Handler, buttons: ButtonMemory | RedisButtonMemory) 
             await original(recipient_id, msg)
 
         output.send_response = send_response  # type: ignore[method-assign]
+        started = time.monotonic()
         try:
             await on_new_message(message)
         except Exception:  # the user must get an answer, never a stack trace
             logger.exception("Handling a message failed")
         finally:
             output.send_response = original  # type: ignore[method-assign]
-        if sent == 0:
+        if tracker_store.failed_since(sender, started):
+            # The database is away: what Rasa said came from an empty conversation, and
+            # nothing was stored. Say so instead, with the phone route.
+            collected = getattr(output, "messages", None)
+            if isinstance(collected, list):
+                collected.clear()
+            await output.send_text_message(sender, f"{MSG_NOT_SAVED} {_route(message.metadata)}")
+        elif sent == 0:
             await output.send_text_message(sender, NO_ANSWER_REPLY)
 
     return handle
+
+
+def _route(metadata: object) -> str:
+    from bot.services.routing import phone_route_for
+    from bot.services.settings import load_settings
+
+    settings = load_settings()
+    slug = (metadata or {}).get("municipality") if isinstance(metadata, dict) else None
+    return phone_route_for(settings.municipalities_dir, slug or settings.municipality)
 
 
 def _bad_request(text: str, status: int = 400) -> response.HTTPResponse:

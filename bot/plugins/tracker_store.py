@@ -13,7 +13,9 @@ was a tenth of the server's CPU per turn (`make bench`, profiled with py-spy).
 
 from __future__ import annotations
 
+import itertools
 import json
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -23,6 +25,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import sessionmaker
+from sqlalchemy.pool import QueuePool
 
 SCHEMA_LOCK_KEY = 7_245_001  # pg_advisory_lock key: "creating the tracker table"
 
@@ -72,16 +75,20 @@ class GemeentetolkSQLTrackerStore(SQLTrackerStore):
         self._db_url = (db_url or "").strip() or None
         with _schema_lock(self._db_url):
             super().__init__(*args, **kwargs)
+        # Rasa's engine, made again with a pool that fits: on SQLite connections are kept
+        # (SQLAlchemy 1.4 opens and closes a file database's connection for every session,
+        # and closing the last one checkpoints the WAL: a tenth of a turn's CPU); on
+        # PostgreSQL a connection that died with its server is noticed when it is taken
+        # from the pool (pre-ping), not in the middle of a turn.
+        url = self.engine.url
+        self.engine.dispose()
         if self.engine.dialect.name == "sqlite":
+            self.engine = create_engine(url, poolclass=QueuePool, pool_size=2, max_overflow=8,
+                                        connect_args={"check_same_thread": False})
             event.listen(self.engine, "connect", _sqlite_pragmas)
         else:
-            # A connection that died with its server (PostgreSQL restarted) is noticed when
-            # it is taken from the pool, not in the middle of a turn: the same engine as
-            # Rasa's, with pool_pre_ping.
-            url = self.engine.url
-            self.engine.dispose()
             self.engine = create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
-            self.sessionmaker = sessionmaker(bind=self.engine)
+        self.sessionmaker = sessionmaker(bind=self.engine)
 
     def get_db_url(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
         if self._db_url:
@@ -92,13 +99,67 @@ class GemeentetolkSQLTrackerStore(SQLTrackerStore):
         self, sender_id: str, fetch_events_from_all_sessions: bool
     ) -> DialogueStateTracker | None:
         """Rasa's _retrieve, reading only the `data` column of the same event query."""
-        with self.session_scope() as session:
-            rows = (
-                self._event_query(session, sender_id, fetch_events_from_all_sessions)
-                .with_entities(self.SQLEvent.data)
-                .all()
-            )
-            events = [json.loads(data) for (data,) in rows]
+        try:
+            with self.session_scope() as session:
+                rows = (
+                    self._event_query(session, sender_id, fetch_events_from_all_sessions)
+                    .with_entities(self.SQLEvent.data)
+                    .all()
+                )
+                events = [json.loads(data) for (data,) in rows]
+        except Exception:
+            _record_failure(sender_id)
+            raise
         if self.domain and events:
-            return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+            tracker = DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+            if not fetch_events_from_all_sessions:
+                _remember_stored(tracker, len(events))
+            return tracker
         return None
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        try:
+            await super().save(tracker)
+        except Exception:
+            _record_failure(tracker.sender_id)
+            raise
+        _remember_stored(tracker, len(tracker.events))
+
+    def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator:
+        """The events not stored yet. Rasa counts the stored ones with a query on every save;
+        a tracker this store read or saved knows how many it has (the lock store lets one
+        instance at a time work on a conversation), so the query is only for other trackers."""
+        stored = getattr(tracker, STORED_ATTRIBUTE, None)
+        if stored is None:
+            return super()._additional_events(session, tracker)
+        return itertools.islice(tracker.events, stored, None)
+
+
+STORED_ATTRIBUTE = "_gemeentetolk_stored_events"
+
+
+def _remember_stored(tracker: DialogueStateTracker, count: int) -> None:
+    setattr(tracker, STORED_ATTRIBUTE, count)
+
+
+
+# --- when the database is away ------------------------------------------------------------
+# Rasa wraps every tracker store in a FailSafeTrackerStore: a failed read returns "no
+# conversation" and a failed save goes to memory, so with the database down a message is
+# silently answered as the start of a new conversation and then forgotten. The channels ask
+# ``failed_since`` after each message and, when this conversation's read or save failed,
+# answer instead that it could not be saved, with the phone route.
+_failures: dict[str, float] = {}
+MAX_FAILURES = 10_000
+
+
+def _record_failure(sender_id: str) -> None:
+    _failures[sender_id] = time.monotonic()
+    while len(_failures) > MAX_FAILURES:
+        _failures.pop(next(iter(_failures)))
+
+
+def failed_since(sender_id: str, since: float) -> bool:
+    """Did reading or saving this conversation fail since ``since`` (time.monotonic())?"""
+    at = _failures.get(sender_id)
+    return at is not None and at >= since

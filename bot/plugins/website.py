@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -27,6 +28,7 @@ from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, Us
 from sanic import Blueprint, response
 from sanic.request import Request
 
+from bot.plugins import tracker_store
 from bot.services import shared_state as shared
 from bot.services import websecurity as sec
 from bot.services.guard import ButtonMemory, check_text, clean_metadata
@@ -205,18 +207,24 @@ class WebsiteInput(InputChannel):
             if refused:
                 return refused
             collector = CollectingOutputChannel()
+            metadata = clean_metadata(body.get("metadata"))
             message = UserMessage(
                 text,
                 collector,
                 session_id,
                 input_channel=self.name(),
-                metadata=clean_metadata(body.get("metadata")),
+                metadata=metadata,
             )
+            started = time.monotonic()
             try:
                 await on_new_message(message)
             except Exception:  # the user gets an answer, never a stack trace
                 logger.exception("Handling a website message failed")
             messages = sec.merge_messages(collector.messages)
+            if tracker_store.failed_since(session_id, started):
+                # The database is away: Rasa answered as if the conversation were new, and
+                # nothing was stored. Say so, with the municipality's phone route.
+                messages = [{"from": "bot", "text": self._not_saved(metadata)}]
             if not messages:
                 messages = [{"from": "bot", "text": sec.MSG_FAILED}]
             for msg in messages:
@@ -261,6 +269,15 @@ class WebsiteInput(InputChannel):
             return None
 
         return bp
+
+    @staticmethod
+    def _not_saved(metadata: dict) -> str:
+        from bot.services.routing import phone_route_for
+        from bot.services.settings import load_settings
+
+        settings = load_settings()
+        slug = metadata.get("municipality") or settings.municipality
+        return f"{sec.MSG_NOT_SAVED} {phone_route_for(settings.municipalities_dir, slug)}"
 
     @staticmethod
     async def _events(request: Request, session_id: str) -> list[dict]:

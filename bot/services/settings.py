@@ -59,6 +59,11 @@ class Settings:
         return self.root / "var"
 
     @property
+    def domain_dir(self) -> Path:
+        """The Rasa domain files (the action server reads the answer texts there)."""
+        return self.root / "bot" / "domain"
+
+    @property
     def municipalities_dir(self) -> Path:
         return self.root / "data" / "municipalities"
 
