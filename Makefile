@@ -19,7 +19,7 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export GEMEENTETOLK_ACTION_URL ?= http://127.0.0.1:5055/webhook
 export GEMEENTETOLK_TRACKER_DB_URL ?= sqlite:///$(CURDIR)/var/tracker.db
 
-.PHONY: run test shell train setup install nlp db lint pytest validate stories bench eval bench-glossary clean help
+.PHONY: run run-scaled test shell train setup install nlp db lint pytest validate stories bench eval bench-glossary load scaled-deps clean help
 
 help:
 	@echo "make run    - install, prepare and start the assistant (Ctrl-C stops it)"
@@ -27,12 +27,23 @@ help:
 	@echo "make shell  - talk to the assistant in the terminal (for civil servants)"
 	@echo "make train  - train the model when the training data changed"
 	@echo "make bench  - measure latency, memory and cold start"
+	@echo "make run-scaled - PostgreSQL, Redis, nginx, two Rasa instances and two action servers"
+	@echo "make load   - Locust load test: CPU per turn, capacity, scale-out (reports/load.json)"
 
 run: setup
 	$(GT) run
 
 shell: setup
 	$(GT) shell
+
+# The scaled profile (docs/operations.md, "Scaling"): installs PostgreSQL, Redis and nginx
+# from Debian when missing and keeps their data in var/scaled/.
+run-scaled: setup scaled-deps
+	$(GT) run-scaled
+
+# PostgreSQL, Redis and nginx from Debian's packages, only when missing (fast otherwise).
+scaled-deps: install
+	@$(PY) -m bot.cli.services install
 
 test: setup lint pytest validate stories
 
@@ -77,7 +88,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
-pytest: setup $(STAMP)/chromium
+pytest: setup $(STAMP)/chromium scaled-deps
 	$(PY) -m pytest
 
 # The widget's browser tests drive Debian's Chromium (Playwright never downloads a browser).
@@ -103,6 +114,10 @@ eval: setup
 
 bench-glossary: db
 	$(PY) -m tools.bench_glossary
+
+# Locust, headless: users that read and type (docs/development.md, "Performance").
+load: setup scaled-deps
+	$(PY) -m tools.load
 
 clean:
 	rm -rf var models results reports

@@ -31,7 +31,8 @@ class ActionAnswer(Action):
         result = answers.build_answer(
             intent=(message.get("intent") or {}).get("name"),
             parse_data=message,
-            domain=domain,
+            # The texts come from the domain files, not from Rasa: it sends no domain here.
+            domain=answers.domain_responses(settings.domain_dir),
             profile=profiles.get(slug) if slug else None,
             matcher=answers.load_matcher(settings.db_url),
             explained=tracker.get_slot("explained_terms") or [],

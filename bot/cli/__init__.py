@@ -19,6 +19,7 @@ COMMAND_MODULES = [
     "bot.cli.municipality",
     "bot.cli.requests",
     "bot.cli.review",
+    "bot.cli.scaled",
 ]
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -27,6 +28,8 @@ from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, Us
 from sanic import Blueprint, response
 from sanic.request import Request
 
+from bot.plugins import tracker_store
+from bot.services import shared_state as shared
 from bot.services import websecurity as sec
 from bot.services.guard import ButtonMemory, check_text, clean_metadata
 
@@ -59,15 +62,19 @@ class WebsiteInput(InputChannel):
         address_messages_per_minute: int = MESSAGES_PER_MINUTE,
         sessions_per_minute: int = SESSIONS_PER_MINUTE,
         clock: Callable[[], float] | None = None,
+        redis_url: str = "",
     ) -> None:
+        """``redis_url``: keep rate limits and button memory in Redis, shared by every Rasa
+        instance (the scaled profile); empty: in this process."""
         extra = {"clock": clock} if clock else {}
         self.signer = sec.SessionSigner(secret)
         self.origins = sec.OriginPolicy(allowed_origins)
-        self.message_limit = sec.RateLimiter(messages_per_minute, 60.0, **extra)
-        self.address_limit = sec.RateLimiter(address_messages_per_minute, 60.0, **extra)
-        self.session_limit = sec.RateLimiter(sessions_per_minute, 60.0, **extra)
-        self.read_limit = sec.RateLimiter(READS_PER_MINUTE, 60.0, **extra)
-        self.buttons = ButtonMemory()
+        limiter = shared.rate_limiter
+        self.message_limit = limiter(redis_url, "message", messages_per_minute, 60.0, **extra)
+        self.address_limit = limiter(redis_url, "address", address_messages_per_minute, 60.0, **extra)
+        self.session_limit = limiter(redis_url, "session", sessions_per_minute, 60.0, **extra)
+        self.read_limit = limiter(redis_url, "read", READS_PER_MINUTE, 60.0, **extra)
+        self.buttons = shared.button_memory(redis_url, "website")
         self.typed = ButtonMemory()  # stays empty: typed text never passes as a command
 
     @classmethod
@@ -76,7 +83,9 @@ class WebsiteInput(InputChannel):
 
         settings = load_settings()
         origins = (credentials or {}).get("allowed_origins") or settings.allowed_origins
-        return cls(settings.web_secret, tuple(origins))
+        per_address = settings.address_limit_per_minute
+        return cls(settings.web_secret, tuple(origins), address_messages_per_minute=per_address,
+                   sessions_per_minute=per_address, redis_url=settings.redis_url)
 
     # --- checks ---------------------------------------------------------
     def _origin_error(self, request: Request):
@@ -157,6 +166,12 @@ class WebsiteInput(InputChannel):
     def blueprint(self, on_new_message: Handler) -> Blueprint:
         bp = Blueprint("website_webhook", __name__)
 
+        @bp.exception(shared.SharedStateUnavailable)
+        async def shared_state_down(request: Request, exception: Exception):
+            # Redis (scaled profile) is away: a clear Dutch answer, never a 500. The client
+            # reconnects by itself, so the next request after Redis is back works again.
+            return _error(503, "unavailable", shared.MSG_UNAVAILABLE + " " + sec.MSG_PHONE)
+
         @bp.route("/", methods=["GET"])
         async def health(request: Request):
             return response.json({"status": "ok"})
@@ -192,18 +207,24 @@ class WebsiteInput(InputChannel):
             if refused:
                 return refused
             collector = CollectingOutputChannel()
+            metadata = clean_metadata(body.get("metadata"))
             message = UserMessage(
                 text,
                 collector,
                 session_id,
                 input_channel=self.name(),
-                metadata=clean_metadata(body.get("metadata")),
+                metadata=metadata,
             )
+            started = time.monotonic()
             try:
                 await on_new_message(message)
             except Exception:  # the user gets an answer, never a stack trace
                 logger.exception("Handling a website message failed")
             messages = sec.merge_messages(collector.messages)
+            if tracker_store.failed_since(session_id, started):
+                # The database is away: Rasa answered as if the conversation were new, and
+                # nothing was stored. Say so, with the municipality's phone route.
+                messages = [{"from": "bot", "text": self._not_saved(metadata)}]
             if not messages:
                 messages = [{"from": "bot", "text": sec.MSG_FAILED}]
             for msg in messages:
@@ -248,6 +269,15 @@ class WebsiteInput(InputChannel):
             return None
 
         return bp
+
+    @staticmethod
+    def _not_saved(metadata: dict) -> str:
+        from bot.services.routing import phone_route_for
+        from bot.services.settings import load_settings
+
+        settings = load_settings()
+        slug = metadata.get("municipality") or settings.municipality
+        return f"{sec.MSG_NOT_SAVED} {phone_route_for(settings.municipalities_dir, slug)}"
 
     @staticmethod
     async def _events(request: Request, session_id: str) -> list[dict]:

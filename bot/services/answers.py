@@ -12,9 +12,11 @@ Pure Python: no Rasa imports. The action in ``actions/answers.py`` is a thin ada
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from bot.services import facts, local_answers, topics
@@ -72,6 +74,37 @@ def response_text(domain: Mapping[str, Any], intent: str, subkey: str) -> str | 
         if text:
             return str(text).strip()
     return None
+
+
+_responses_cache: dict[str, tuple[tuple, dict[str, Any]]] = {}
+_responses_lock = threading.Lock()
+
+
+def domain_responses(directory: Path) -> dict[str, Any]:
+    """``{"responses": ...}`` of the domain files in ``directory`` (``bot/domain``), as rasa_sdk
+    would pass the domain to an action.
+
+    The action server reads the answer texts here itself, so Rasa no longer sends its whole
+    domain (28 KB) with every topic answer (``send_domain``). Read once per process and again
+    only when a file changed (name, size and modification time).
+    """
+    files = sorted(Path(directory).glob("*.yml"))
+    stamp = tuple((f.name, f.stat().st_mtime_ns, f.stat().st_size) for f in files)
+    key = str(Path(directory).resolve())
+    with _responses_lock:
+        cached = _responses_cache.get(key)
+        if cached and cached[0] == stamp:
+            return cached[1]
+    import yaml
+
+    responses: dict[str, Any] = {}
+    for path in files:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        responses.update(data.get("responses") or {})
+    domain = {"responses": responses}
+    with _responses_lock:
+        _responses_cache[key] = (stamp, domain)
+    return domain
 
 
 def subkeys_in_domain(domain: Mapping[str, Any], intent: str) -> list[str]:

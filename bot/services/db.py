@@ -20,6 +20,10 @@ def make_engine(url: str) -> Engine:
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         kwargs["connect_args"] = {"timeout": 30, "check_same_thread": False}
+    else:
+        # A server restart (PostgreSQL in the scaled profile) leaves dead connections in the
+        # pool; check each one as it is taken, so the first request after recovery works.
+        kwargs["pool_pre_ping"] = True
     engine = create_engine(url, **kwargs)
     if parsed.get_backend_name() == "sqlite":
 

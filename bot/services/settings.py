@@ -36,6 +36,11 @@ class Settings:
     # GEMEENTETOLK_TODAY (tests only): the date dated facts are judged on. None: today in
     # Europe/Amsterdam (bot.services.facts.today).
     today: date | None = None
+    # Scaled profile: Redis for the lock store and the channels' shared state (rate limits,
+    # button memory). Empty: in-process state (one Rasa process, the default).
+    redis_url: str = ""
+    # Website channel: messages and new sessions per minute from one address (IP).
+    address_limit_per_minute: int = 20
 
     @property
     def web_secret(self) -> bytes:
@@ -56,6 +61,11 @@ class Settings:
     @property
     def var_dir(self) -> Path:
         return self.root / "var"
+
+    @property
+    def domain_dir(self) -> Path:
+        """The Rasa domain files (the action server reads the answer texts there)."""
+        return self.root / "bot" / "domain"
 
     @property
     def municipalities_dir(self) -> Path:
@@ -169,6 +179,8 @@ def load_settings(env: Mapping[str, str] | None = None, root: Path | None = None
         glossary_editor=env.get("GLOSSARY_EDITOR") or _login_name(),
         patches=_patches(env),
         today=_today(env),
+        redis_url=_redis_url(env),
+        address_limit_per_minute=_positive_int(env, "GEMEENTETOLK_ADDRESS_LIMIT_PER_MINUTE", 20),
     )
 
 
@@ -183,6 +195,32 @@ def _today(env: Mapping[str, str]) -> date | None:
             f"GEMEENTETOLK_TODAY moet een datum zijn als 2028-01-15 (JJJJ-MM-DD), niet {raw!r}. "
             "Gebruik deze instelling alleen in tests."
         ) from None
+
+
+def _redis_url(env: Mapping[str, str]) -> str:
+    raw = (env.get("GEMEENTETOLK_REDIS_URL") or "").strip()
+    if not raw:
+        return ""
+    parts = urlsplit(raw)
+    if parts.scheme not in ("redis", "rediss", "unix") or not (parts.hostname or parts.path):
+        raise ValueError(
+            "GEMEENTETOLK_REDIS_URL moet een Redis-adres zijn, bijvoorbeeld "
+            f"redis://127.0.0.1:6379/0, niet {raw!r}."
+        )
+    try:
+        parts.port  # noqa: B018 - raises ValueError for a bad port
+    except ValueError:
+        raise ValueError(f"GEMEENTETOLK_REDIS_URL heeft een ongeldige poort: {raw!r}.") from None
+    return raw
+
+
+def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        raise ValueError(f"{name} moet een heel getal van 1 of meer zijn, niet {raw!r}.")
+    return int(raw)
 
 
 KNOWN_PATCHES = ("action_validator", "event_lookup")

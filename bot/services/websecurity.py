@@ -40,6 +40,12 @@ MSG_FAILED = (
     "Heb je haast? Bel dan de gemeente op 14 met daarachter het netnummer van je gemeente."
 )
 
+MSG_PHONE = "Heb je haast? Bel dan de gemeente op 14 met daarachter het netnummer van je gemeente."
+MSG_NOT_SAVED = (
+    "Sorry, het opslaan is nu niet gelukt. Wat je net stuurde, is niet bewaard. "
+    "Probeer het over een paar minuten opnieuw."
+)
+
 CONTACT_PAYLOAD = "/ask_contact"
 CONTACT_TITLE = "Praat met een medewerker"
 
