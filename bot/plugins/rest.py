@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from typing import Any
 
 from rasa.core.channels.channel import UserMessage
@@ -17,6 +18,7 @@ from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
 
+from bot.plugins.fallback import failure_text
 from bot.services.guard import (
     NO_ANSWER_REPLY,
     ButtonMemory,
@@ -30,7 +32,17 @@ logger = logging.getLogger(__name__)
 Handler = Callable[[UserMessage], Awaitable[Any]]
 
 
-def guarded(on_new_message: Handler, buttons: ButtonMemory) -> Handler:
+# The Sanic app of the request being handled (set by a middleware; read by the fallback).
+_current_app: ContextVar[Any] = ContextVar("gemeentetolk_rest_app", default=None)
+
+Fallback = Callable[[UserMessage], Awaitable[str]]
+
+
+async def _no_answer(message: UserMessage) -> str:
+    return NO_ANSWER_REPLY
+
+
+def guarded(on_new_message: Handler, buttons: ButtonMemory, fallback: Fallback = _no_answer) -> Handler:
     """Wrap Rasa's message handler with the text checks and a reply-on-silence fallback."""
 
     async def handle(message: UserMessage) -> None:
@@ -60,7 +72,12 @@ def guarded(on_new_message: Handler, buttons: ButtonMemory) -> Handler:
         finally:
             output.send_response = original  # type: ignore[method-assign]
         if sent == 0:
-            await output.send_text_message(sender, NO_ANSWER_REPLY)
+            try:
+                reply = await fallback(message)
+            except Exception:  # noqa: BLE001 - never silence
+                logger.exception("The failure reply failed")
+                reply = NO_ANSWER_REPLY
+            await output.send_text_message(sender, reply)
 
     return handle
 
@@ -82,11 +99,19 @@ class SafeRestInput(RestInput):
     def get_metadata(self, request: Request) -> dict:
         return clean_metadata(request.json.get("metadata"))
 
+    @staticmethod
+    async def failure_reply(message: UserMessage) -> str:
+        """The municipality's own route, from what the conversation knows (bot.plugins.fallback)."""
+        app = _current_app.get()
+        agent = getattr(getattr(app, "ctx", None), "agent", None)
+        return await failure_text(agent, str(message.sender_id), message.metadata)
+
     def blueprint(self, on_new_message: Handler) -> Blueprint:
-        bp = super().blueprint(guarded(on_new_message, self.buttons))
+        bp = super().blueprint(guarded(on_new_message, self.buttons, self.failure_reply))
 
         @bp.middleware("request")
         async def check_body(request: Request):
+            _current_app.set(request.app)
             if request.method != "POST":
                 return None
             try:

@@ -11,7 +11,12 @@ Routes (under ``/webhooks/website``), all JSON, all answers in Dutch:
   optional ``"metadata": {"municipality": "<slug>"}``. Answer: ``{"messages": [...]}``.
 - ``GET  /history``  the messages of the conversation so far, read from the tracker store.
 
-Refusals: 401 missing or forged session, 403 origin not on the allow-list, 400 bad JSON,
+Every answer to ``/webhook`` and ``/history`` carries a fresh ``"session"`` token for the same
+conversation; a token expires after ``GEMEENTETOLK_SESSION_IDLE_HOURS`` (24) without one.
+``/history`` shows the contact form's personal answers (name, e-mail, phone, moment) as a
+placeholder, never as typed.
+
+Refusals: 401 missing or forged session (``session``) or expired (``session_expired``), 403 origin not on the allow-list, 400 bad JSON,
 413 too big, 415 not JSON, 429 too many messages. CORS (also the preflight) is handled here
 for the allowed origins only.
 """
@@ -27,6 +32,7 @@ from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, Us
 from sanic import Blueprint, response
 from sanic.request import Request
 
+from bot.plugins.fallback import failure_text
 from bot.services import websecurity as sec
 from bot.services.guard import ButtonMemory, check_text, clean_metadata
 
@@ -59,9 +65,11 @@ class WebsiteInput(InputChannel):
         address_messages_per_minute: int = MESSAGES_PER_MINUTE,
         sessions_per_minute: int = SESSIONS_PER_MINUTE,
         clock: Callable[[], float] | None = None,
+        idle_seconds: float = sec.DEFAULT_IDLE_SECONDS,
+        wall_clock: Callable[[], float] | None = None,
     ) -> None:
         extra = {"clock": clock} if clock else {}
-        self.signer = sec.SessionSigner(secret)
+        self.signer = sec.SessionSigner(secret, idle_seconds, **({"clock": wall_clock} if wall_clock else {}))
         self.origins = sec.OriginPolicy(allowed_origins)
         self.message_limit = sec.RateLimiter(messages_per_minute, 60.0, **extra)
         self.address_limit = sec.RateLimiter(address_messages_per_minute, 60.0, **extra)
@@ -76,7 +84,14 @@ class WebsiteInput(InputChannel):
 
         settings = load_settings()
         origins = (credentials or {}).get("allowed_origins") or settings.allowed_origins
-        return cls(settings.web_secret, tuple(origins))
+        return cls(
+            settings.web_secret,
+            tuple(origins),
+            messages_per_minute=settings.web_messages_per_minute,
+            address_messages_per_minute=settings.web_address_messages_per_minute,
+            sessions_per_minute=settings.web_sessions_per_minute,
+            idle_seconds=settings.session_idle_hours * 3600,
+        )
 
     # --- checks ---------------------------------------------------------
     def _origin_error(self, request: Request):
@@ -84,8 +99,8 @@ class WebsiteInput(InputChannel):
             return None
         return _error(403, "origin", sec.MSG_ORIGIN)
 
-    def _session(self, request: Request) -> str | None:
-        return self.signer.verify(sec.bearer_token(request.headers.get("authorization")))
+    def _session(self, request: Request) -> sec.SessionCheck:
+        return self.signer.check(sec.bearer_token(request.headers.get("authorization")))
 
     @staticmethod
     def _address(request: Request) -> str:
@@ -148,10 +163,12 @@ class WebsiteInput(InputChannel):
             return None, refused
         if not need_session:
             return None, None
-        session_id = self._session(request)
-        if session_id is None:
+        checked = self._session(request)
+        if checked.expired:
+            return None, _error(401, "session_expired", sec.MSG_EXPIRED)
+        if checked.session_id is None:
             return None, _error(401, "session", sec.MSG_NO_SESSION)
-        return session_id, None
+        return checked.session_id, None
 
     # --- the blueprint ----------------------------------------------------
     def blueprint(self, on_new_message: Handler) -> Blueprint:
@@ -204,12 +221,15 @@ class WebsiteInput(InputChannel):
             except Exception:  # the user gets an answer, never a stack trace
                 logger.exception("Handling a website message failed")
             messages = sec.merge_messages(collector.messages)
-            if not messages:
-                messages = [{"from": "bot", "text": sec.MSG_FAILED}]
+            if not messages:  # e.g. the action server is down: the municipality's own route
+                agent = getattr(request.app.ctx, "agent", None)
+                text = await failure_text(agent, session_id, message.metadata)
+                messages = [{"from": "bot", "text": text}]
             for msg in messages:
                 if msg.get("buttons"):
                     self.buttons.record(session_id, [b["payload"] for b in msg["buttons"]])
-            return response.json({"messages": messages})
+            # A fresh token: the session ends only after the idle time without messages.
+            return response.json({"messages": messages, "session": self.signer.token_for(session_id)})
 
         @bp.route("/history", methods=["GET", "OPTIONS"])
         async def history(request: Request):
@@ -228,7 +248,7 @@ class WebsiteInput(InputChannel):
             payloads = sec.last_offered_payloads(messages)
             if payloads:
                 self.buttons.record(session_id, payloads)
-            return response.json({"messages": messages})
+            return response.json({"messages": messages, "session": self.signer.token_for(session_id)})
 
         @bp.middleware("response")
         async def cors(request: Request, resp):
