@@ -39,6 +39,8 @@ MSG_TOO_BIG = "Dit verzoek is te groot voor de actie-server."
 MSG_BAD_CALL = "Dit is geen geldige opdracht voor de actie-server (verwacht: next_action en tracker)."
 MSG_FAILED = "De actie is mislukt. Zie het logboek van de actie-server."
 MSG_NOT_FOUND = "Deze pagina bestaat niet op de actie-server."
+MSG_NO_ACTION = "Deze actie bestaat niet op de actie-server."
+MSG_METHOD = "Deze manier van versturen wordt hier niet gebruikt (verkeerde HTTP-methode)."
 
 
 def _json(body: dict[str, Any], status: int):
@@ -77,7 +79,12 @@ def parse_call(raw: bytes, encoding: str | None) -> tuple[dict | None, str | Non
         return None, MSG_BAD_CALL
     if not isinstance(tracker.get("sender_id"), str) or not isinstance(tracker.get("events", []), list):
         return None, MSG_BAD_CALL
-    if not isinstance(call.get("domain") or {}, dict) or not isinstance(tracker.get("slots") or {}, dict):
+    if not isinstance(call.get("domain") or {}, dict):
+        return None, MSG_BAD_CALL
+    for key in ("slots", "latest_message", "active_loop"):
+        if not isinstance(tracker.get(key) or {}, dict):
+            return None, MSG_BAD_CALL
+    if not all(isinstance(e, dict) for e in tracker.get("events") or []):
         return None, MSG_BAD_CALL
     return call, None
 
@@ -98,15 +105,23 @@ def close_app(app: Any, secret: str) -> Any:
         if request.method == "POST" and request.path == "/webhook":
             call, reason = parse_call(request.body or b"", request.headers.get("content-encoding"))
             if call is None:
+                status = 413 if reason == MSG_TOO_BIG else 400
                 # rasa's server reads a 400 as "action rejected" and needs the action's name.
-                return _json({"error": "bad_request", "message": reason, "action_name": ""}, 400)
+                return _json({"error": "bad_request", "message": reason, "action_name": ""}, status)
+        return None
+
+    @app.middleware("response")
+    async def dutch_not_found(request, resp):
+        # rasa-sdk answers an unknown action with an English 404 of its own.
+        if request.path == "/webhook" and resp.status == 404:
+            return _json({"error": "no_action", "message": MSG_NO_ACTION}, 404)
         return None
 
     async def crashed(request, exception: Exception):
         if isinstance(exception, NotFound):
             return _json({"error": "not_found", "message": MSG_NOT_FOUND}, 404)
         if isinstance(exception, MethodNotSupported):
-            return _json({"error": "method", "message": MSG_NOT_FOUND}, 405)
+            return _json({"error": "method", "message": MSG_METHOD}, 405)
         action = ""
         try:
             action = str((json.loads(request.body or b"{}") or {}).get("next_action") or "")[:100]

@@ -200,7 +200,7 @@ class Stack:
     # --- parts ----------------------------------------------------------------
     @property
     def logs(self) -> Path:
-        return self.log_dir or self.settings.var_dir / "logs"
+        return self.log_dir or self.settings.log_dir
 
     def _say(self, line: str) -> None:
         if self.report:

@@ -52,7 +52,7 @@ def backoff(attempt: int, steps: tuple[float, ...] = (1, 2, 4, 8, 16, 30)) -> fl
 class _Watch:
     failures: int = 0  # quick failures in a row
     restart_at: float | None = None  # when a stopped part is due to start again
-    up_since: float | None = None  # when it last answered its health check
+    up_since: float | None = None  # when it was last started
     ready: bool = True
 
 
@@ -124,7 +124,7 @@ class Supervisor:
                 self._restart(name, part, watch, now)
             elif not watch.ready and proc is not None and proc.poll() is None:
                 if self.stack.healthy(name, timeout=1.0):
-                    watch.ready, watch.up_since = True, now
+                    watch.ready = True
                     self.say(f"{part.title} draait weer.")
         return None
 

@@ -18,6 +18,7 @@ from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
 
+from bot.plugins import errors
 from bot.plugins.fallback import failure_text
 from bot.services.guard import (
     NO_ANSWER_REPLY,
@@ -30,6 +31,7 @@ from bot.services.guard import (
 logger = logging.getLogger(__name__)
 
 Handler = Callable[[UserMessage], Awaitable[Any]]
+MAX_BODY_BYTES = 64 * 1024  # a message is at most 1000 characters; metadata is small
 
 
 # The Sanic app of the request being handled (set by a middleware; read by the fallback).
@@ -109,11 +111,17 @@ class SafeRestInput(RestInput):
     def blueprint(self, on_new_message: Handler) -> Blueprint:
         bp = super().blueprint(guarded(on_new_message, self.buttons, self.failure_reply))
 
+        @bp.listener("before_server_start")
+        async def dutch_errors(app, _loop) -> None:
+            errors.install(app)
+
         @bp.middleware("request")
         async def check_body(request: Request):
             _current_app.set(request.app)
             if request.method != "POST":
                 return None
+            if len(request.body or b"") > MAX_BODY_BYTES:
+                return _bad_request("Je bericht is veel te groot. Ik kan maximaal 1000 tekens lezen.", 413)
             try:
                 body = json.loads(request.body or b"")
             except (ValueError, UnicodeDecodeError):
@@ -123,6 +131,10 @@ class SafeRestInput(RestInput):
             sender = body.get("sender")
             if not isinstance(sender, str) or not sender.strip() or len(sender) > 128:
                 return _bad_request("Er ontbreekt een geldige 'sender' (maximaal 128 tekens).")
+            message = body.get("message")
+            if message is not None and not isinstance(message, str):
+                # Rasa's UserMessage cannot take it and would answer with silence.
+                return _bad_request("Stuur je vraag als tekst in 'message', bijvoorbeeld \"hallo\".")
             return None
 
         return bp

@@ -32,6 +32,7 @@ from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, Us
 from sanic import Blueprint, response
 from sanic.request import Request
 
+from bot.plugins import errors
 from bot.plugins.fallback import failure_text
 from bot.services import websecurity as sec
 from bot.services.guard import ButtonMemory, check_text, clean_metadata
@@ -173,6 +174,10 @@ class WebsiteInput(InputChannel):
     # --- the blueprint ----------------------------------------------------
     def blueprint(self, on_new_message: Handler) -> Blueprint:
         bp = Blueprint("website_webhook", __name__)
+
+        @bp.listener("before_server_start")
+        async def dutch_errors(app, _loop) -> None:
+            errors.install(app)
 
         @bp.route("/", methods=["GET"])
         async def health(request: Request):

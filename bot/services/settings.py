@@ -45,6 +45,8 @@ class Settings:
     web_sessions_per_minute: int = 20
     # How long user text is kept (contact requests, conversations, glossary gaps).
     retention_days: int = 90
+    # Where `gemeentetolk run|shell` write the parts' logs (default var/logs).
+    log_dir_env: str = ""
 
     @property
     def web_secret(self) -> bytes:
@@ -59,6 +61,10 @@ class Settings:
         if self.action_secret_env:
             return self.action_secret_env
         return load_or_create_secret(self.var_dir / "action_secret").decode("ascii")
+
+    @property
+    def log_dir(self) -> Path:
+        return Path(self.log_dir_env) if self.log_dir_env else self.var_dir / "logs"
 
     @property
     def web_url(self) -> str:
@@ -243,6 +249,7 @@ def load_settings(env: Mapping[str, str] | None = None, root: Path | None = None
                                        1_000_000, "een aantal gesprekken per minuut"),
         retention_days=_whole(env, "GEMEENTETOLK_RETENTION_DAYS", 90, 1, 36_500,
                               "een aantal dagen"),
+        log_dir_env=(env.get("GEMEENTETOLK_LOG_DIR") or "").strip(),
     )
 
 
