@@ -113,19 +113,19 @@ class Supervisor:
                 watch.failures += 1
                 watch.up_since = None
                 if watch.failures > self.max_failures:
-                    self.say(f"{part.title} blijft stoppen (code {proc.returncode}). Zie "
+                    self.say(f"{_cap(part.title)} blijft stoppen (code {proc.returncode}). Zie "
                              f"{self.stack.logs / (name + '.log')}. Gemeentetolk stopt.")
                     return 1
                 delay = backoff(watch.failures)
                 watch.restart_at = now + delay
-                self.say(f"{part.title} is gestopt (code {proc.returncode}). "
+                self.say(f"{_cap(part.title)} is gestopt (code {proc.returncode}). "
                          f"Over {delay:.0f} s start ik hem opnieuw (poging {watch.failures}).")
             elif watch.restart_at is not None and now >= watch.restart_at:
                 self._restart(name, part, watch, now)
             elif not watch.ready and proc is not None and proc.poll() is None:
                 if self.stack.healthy(name, timeout=1.0):
                     watch.ready = True
-                    self.say(f"{part.title} draait weer.")
+                    self.say(f"{_cap(part.title)} draait weer.")
         return None
 
     def _restart(self, name: str, part: Any, watch: _Watch, now: float) -> None:
@@ -142,4 +142,8 @@ class Supervisor:
         watch.restart_at = None
         watch.ready = False
         watch.up_since = now
-        self.say(f"{part.title} wordt opnieuw gestart...")
+        self.say(f"{_cap(part.title)} wordt opnieuw gestart...")
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]

@@ -68,13 +68,13 @@ def test_a_part_that_died_is_started_again_after_a_back_off_with_a_clear_line(tm
     assert sup.check() is None and lines == []
     stack.procs["actions"].returncode = -9  # kill -9
     assert sup.check() is None
-    assert "de actie-server is gestopt (code -9)" in lines[-1] and "over 1 s" in lines[-1].lower()
+    assert "De actie-server is gestopt (code -9)" in lines[-1] and "over 1 s" in lines[-1].lower()
     assert stack.restarts == []  # not at once: after the back-off
     clock.now += 1.0
     sup.check()
     assert stack.restarts == ["actions"] and "opnieuw gestart" in lines[-1]
     sup.check()
-    assert lines[-1].endswith("de actie-server draait weer.")
+    assert lines[-1].endswith("De actie-server draait weer.")
     assert stack.procs["rasa"].returncode is None and not stack.stopped  # the rest keeps running
     assert "draait weer" in (tmp_path / "gt.log").read_text(encoding="utf-8")
 
