@@ -19,7 +19,7 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export GEMEENTETOLK_ACTION_URL ?= http://127.0.0.1:5055/webhook
 export GEMEENTETOLK_TRACKER_DB_URL ?= sqlite:///$(CURDIR)/var/tracker.db
 
-.PHONY: run test shell train setup install nlp db lint pytest validate stories bench eval bench-glossary clean help
+.PHONY: run test shell train setup install nlp db lint pytest validate stories bench eval bench-glossary soak clean help
 
 help:
 	@echo "make run    - install, prepare and start the assistant (Ctrl-C stops it)"
@@ -27,6 +27,7 @@ help:
 	@echo "make shell  - talk to the assistant in the terminal (for civil servants)"
 	@echo "make train  - train the model when the training data changed"
 	@echo "make bench  - measure latency, memory and cold start"
+	@echo "make soak   - 10,000 messages through the website channel: errors and memory (15 min)"
 
 run: setup
 	$(GT) run
@@ -103,6 +104,11 @@ eval: setup
 
 bench-glossary: db
 	$(PY) -m tools.bench_glossary
+
+# 10,000 messages through the website channel in at most 15 minutes (not in `make test`):
+# errors and the memory of each process at the start and the end (reports/soak.json).
+soak: setup
+	$(PY) -m tools.soak
 
 clean:
 	rm -rf var models results reports
