@@ -143,6 +143,9 @@ def create_app(secret: str, package: str = "actions") -> Any:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from bot.services.noise import quiet_known_warnings
+
+    quiet_known_warnings()  # first: importing rasa-sdk (Sanic-CORS) already warns
     from rasa_sdk import utils
 
     from bot.services.settings import load_settings
