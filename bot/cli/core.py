@@ -57,7 +57,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     print("Gemeentetolk start op (dit duurt ongeveer een halve minuut)...", flush=True)
     try:
         with stop_signals():
-            seconds = stack.start()
+            seconds = stack.start(timeout=300)
     except PortInUse as err:
         raise CommandError(str(err)) from None
     except (RuntimeError, TimeoutError) as err:
