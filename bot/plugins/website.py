@@ -11,7 +11,12 @@ Routes (under ``/webhooks/website``), all JSON, all answers in Dutch:
   optional ``"metadata": {"municipality": "<slug>"}``. Answer: ``{"messages": [...]}``.
 - ``GET  /history``  the messages of the conversation so far, read from the tracker store.
 
-Refusals: 401 missing or forged session, 403 origin not on the allow-list, 400 bad JSON,
+Every answer to ``/webhook`` and ``/history`` carries a fresh ``"session"`` token for the same
+conversation; a token expires after ``GEMEENTETOLK_SESSION_IDLE_HOURS`` (24) without one.
+``/history`` shows the contact form's personal answers (name, e-mail, phone, moment) as a
+placeholder, never as typed.
+
+Refusals: 401 missing or forged session (``session``) or expired (``session_expired``), 403 origin not on the allow-list, 400 bad JSON,
 413 too big, 415 not JSON, 429 too many messages. CORS (also the preflight) is handled here
 for the allowed origins only.
 """
@@ -28,7 +33,8 @@ from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, Us
 from sanic import Blueprint, response
 from sanic.request import Request
 
-from bot.plugins import tracker_store
+from bot.plugins import errors, tracker_store
+from bot.plugins.fallback import failure_text
 from bot.services import shared_state as shared
 from bot.services import websecurity as sec
 from bot.services.guard import ButtonMemory, check_text, clean_metadata
@@ -63,11 +69,13 @@ class WebsiteInput(InputChannel):
         sessions_per_minute: int = SESSIONS_PER_MINUTE,
         clock: Callable[[], float] | None = None,
         redis_url: str = "",
+        idle_seconds: float = sec.DEFAULT_IDLE_SECONDS,
+        wall_clock: Callable[[], float] | None = None,
     ) -> None:
         """``redis_url``: keep rate limits and button memory in Redis, shared by every Rasa
         instance (the scaled profile); empty: in this process."""
         extra = {"clock": clock} if clock else {}
-        self.signer = sec.SessionSigner(secret)
+        self.signer = sec.SessionSigner(secret, idle_seconds, **({"clock": wall_clock} if wall_clock else {}))
         self.origins = sec.OriginPolicy(allowed_origins)
         limiter = shared.rate_limiter
         self.message_limit = limiter(redis_url, "message", messages_per_minute, 60.0, **extra)
@@ -83,9 +91,15 @@ class WebsiteInput(InputChannel):
 
         settings = load_settings()
         origins = (credentials or {}).get("allowed_origins") or settings.allowed_origins
-        per_address = settings.address_limit_per_minute
-        return cls(settings.web_secret, tuple(origins), address_messages_per_minute=per_address,
-                   sessions_per_minute=per_address, redis_url=settings.redis_url)
+        return cls(
+            settings.web_secret,
+            tuple(origins),
+            messages_per_minute=settings.web_messages_per_minute,
+            address_messages_per_minute=settings.web_address_messages_per_minute,
+            sessions_per_minute=settings.web_sessions_per_minute,
+            idle_seconds=settings.session_idle_hours * 3600,
+            redis_url=settings.redis_url,
+        )
 
     # --- checks ---------------------------------------------------------
     def _origin_error(self, request: Request):
@@ -93,8 +107,8 @@ class WebsiteInput(InputChannel):
             return None
         return _error(403, "origin", sec.MSG_ORIGIN)
 
-    def _session(self, request: Request) -> str | None:
-        return self.signer.verify(sec.bearer_token(request.headers.get("authorization")))
+    def _session(self, request: Request) -> sec.SessionCheck:
+        return self.signer.check(sec.bearer_token(request.headers.get("authorization")))
 
     @staticmethod
     def _address(request: Request) -> str:
@@ -157,10 +171,12 @@ class WebsiteInput(InputChannel):
             return None, refused
         if not need_session:
             return None, None
-        session_id = self._session(request)
-        if session_id is None:
+        checked = self._session(request)
+        if checked.expired:
+            return None, _error(401, "session_expired", sec.MSG_EXPIRED)
+        if checked.session_id is None:
             return None, _error(401, "session", sec.MSG_NO_SESSION)
-        return session_id, None
+        return checked.session_id, None
 
     # --- the blueprint ----------------------------------------------------
     def blueprint(self, on_new_message: Handler) -> Blueprint:
@@ -171,6 +187,10 @@ class WebsiteInput(InputChannel):
             # Redis (scaled profile) is away: a clear Dutch answer, never a 500. The client
             # reconnects by itself, so the next request after Redis is back works again.
             return _error(503, "unavailable", shared.MSG_UNAVAILABLE + " " + sec.MSG_PHONE)
+
+        @bp.listener("before_server_start")
+        async def dutch_errors(app, _loop) -> None:
+            errors.install(app)
 
         @bp.route("/", methods=["GET"])
         async def health(request: Request):
@@ -225,12 +245,15 @@ class WebsiteInput(InputChannel):
                 # The database is away: Rasa answered as if the conversation were new, and
                 # nothing was stored. Say so, with the municipality's phone route.
                 messages = [{"from": "bot", "text": self._not_saved(metadata)}]
-            if not messages:
-                messages = [{"from": "bot", "text": sec.MSG_FAILED}]
+            if not messages:  # e.g. the action server is down: the municipality's own route
+                agent = getattr(request.app.ctx, "agent", None)
+                text = await failure_text(agent, session_id, message.metadata)
+                messages = [{"from": "bot", "text": text}]
             for msg in messages:
                 if msg.get("buttons"):
                     self.buttons.record(session_id, [b["payload"] for b in msg["buttons"]])
-            return response.json({"messages": messages})
+            # A fresh token: the session ends only after the idle time without messages.
+            return response.json({"messages": messages, "session": self.signer.token_for(session_id)})
 
         @bp.route("/history", methods=["GET", "OPTIONS"])
         async def history(request: Request):
@@ -249,7 +272,7 @@ class WebsiteInput(InputChannel):
             payloads = sec.last_offered_payloads(messages)
             if payloads:
                 self.buttons.record(session_id, payloads)
-            return response.json({"messages": messages})
+            return response.json({"messages": messages, "session": self.signer.token_for(session_id)})
 
         @bp.middleware("response")
         async def cors(request: Request, resp):

@@ -39,8 +39,21 @@ class Settings:
     # Scaled profile: Redis for the lock store and the channels' shared state (rate limits,
     # button memory). Empty: in-process state (one Rasa process, the default).
     redis_url: str = ""
-    # Website channel: messages and new sessions per minute from one address (IP).
-    address_limit_per_minute: int = 20
+    # The action server: the address it listens on (loopback unless the scaled profile needs
+    # more) and the shared secret the Rasa server sends with every call
+    # (GEMEENTETOLK_ACTION_SECRET; empty: generated once into var/action_secret).
+    action_host: str = "127.0.0.1"
+    action_secret_env: str = field(default="", repr=False)
+    # Website sessions end after this many hours without a message.
+    session_idle_hours: float = 24.0
+    # Website channel rate limits (per conversation, per address, new sessions per address).
+    web_messages_per_minute: int = 20
+    web_address_messages_per_minute: int = 20
+    web_sessions_per_minute: int = 20
+    # How long user text is kept (contact requests, conversations, glossary gaps).
+    retention_days: int = 90
+    # Where `gemeentetolk run|shell` write the parts' logs (default var/logs).
+    log_dir_env: str = ""
 
     @property
     def web_secret(self) -> bytes:
@@ -48,6 +61,17 @@ class Settings:
         if self.web_secret_env:
             return self.web_secret_env.encode("utf-8")
         return load_or_create_secret(self.var_dir / "web_secret")
+
+    @property
+    def action_secret(self) -> str:
+        """The shared secret between the Rasa server and the action server."""
+        if self.action_secret_env:
+            return self.action_secret_env
+        return load_or_create_secret(self.var_dir / "action_secret").decode("ascii")
+
+    @property
+    def log_dir(self) -> Path:
+        return Path(self.log_dir_env) if self.log_dir_env else self.var_dir / "logs"
 
     @property
     def web_url(self) -> str:
@@ -77,7 +101,12 @@ class Settings:
 
     @property
     def action_url(self) -> str:
-        return f"http://{self.host}:{self.action_port}/webhook"
+        return f"http://{connect_host(self.action_host)}:{self.action_port}/webhook"
+
+
+def connect_host(host: str) -> str:
+    """The address to connect to a server that listens on ``host`` (all interfaces: loopback)."""
+    return {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)
 
 
 def _port(env: Mapping[str, str], name: str, default: int) -> int:
@@ -147,14 +176,55 @@ def _origins(env: Mapping[str, str], web_port: int) -> tuple[str, ...]:
     return tuple(dict.fromkeys(origins))
 
 
-def _secret(env: Mapping[str, str]) -> str:
-    secret = env.get("GEMEENTETOLK_WEB_SECRET", "").strip()
+def _secret(env: Mapping[str, str], name: str = "GEMEENTETOLK_WEB_SECRET") -> str:
+    secret = env.get(name, "").strip()
     if secret and len(secret) < MIN_SECRET_CHARS:
         raise ValueError(
-            f"GEMEENTETOLK_WEB_SECRET is te kort: gebruik minstens {MIN_SECRET_CHARS} tekens "
+            f"{name} is te kort: gebruik minstens {MIN_SECRET_CHARS} tekens "
             "(bijvoorbeeld: python -c 'import secrets; print(secrets.token_urlsafe(48))')."
         )
+    if name == "GEMEENTETOLK_ACTION_SECRET" and not all(33 <= ord(c) < 127 for c in secret):
+        # It travels in an HTTP header: printable ASCII only.
+        raise ValueError(f"{name} mag alleen gewone tekens bevatten (geen spaties of accenten).")
     return secret
+
+
+def _number(env: Mapping[str, str], name: str, default: float, low: float, high: float,
+            what: str) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw.replace(",", "."))
+    except ValueError:
+        value = float("nan")
+    if not low <= value <= high:  # also false for nan
+        raise ValueError(f"{name} moet {what} zijn ({low:g} tot en met {high:g}), niet {raw!r}.")
+    return value
+
+
+def _whole(env: Mapping[str, str], name: str, default: int, low: int, high: int, what: str) -> int:
+    value = _number(env, name, default, low, high, what)
+    if value != int(value):
+        raise ValueError(f"{name} moet een heel getal zijn, niet {env.get(name)!r}.")
+    return int(value)
+
+
+def _host(env: Mapping[str, str], name: str, default: str) -> str:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(raw)
+    except ValueError:
+        if raw != "localhost":
+            raise ValueError(
+                f"{name} moet een IP-adres zijn, bijvoorbeeld 127.0.0.1 (alleen deze machine) "
+                f"of 0.0.0.0 (alle netwerken), niet {raw!r}."
+            ) from None
+    return raw
 
 
 def load_settings(env: Mapping[str, str] | None = None, root: Path | None = None) -> Settings:
@@ -180,7 +250,20 @@ def load_settings(env: Mapping[str, str] | None = None, root: Path | None = None
         patches=_patches(env),
         today=_today(env),
         redis_url=_redis_url(env),
-        address_limit_per_minute=_positive_int(env, "GEMEENTETOLK_ADDRESS_LIMIT_PER_MINUTE", 20),
+        action_host=_host(env, "GEMEENTETOLK_ACTION_HOST", "127.0.0.1"),
+        action_secret_env=_secret(env, "GEMEENTETOLK_ACTION_SECRET"),
+        session_idle_hours=_number(env, "GEMEENTETOLK_SESSION_IDLE_HOURS", 24.0, 0.01, 24 * 365,
+                                   "een aantal uren"),
+        web_messages_per_minute=_whole(env, "GEMEENTETOLK_WEB_MESSAGES_PER_MINUTE", 20, 1,
+                                       1_000_000, "een aantal berichten per minuut"),
+        web_address_messages_per_minute=_whole(
+            env, "GEMEENTETOLK_WEB_ADDRESS_MESSAGES_PER_MINUTE", 20, 1, 1_000_000,
+            "een aantal berichten per minuut"),
+        web_sessions_per_minute=_whole(env, "GEMEENTETOLK_WEB_SESSIONS_PER_MINUTE", 20, 1,
+                                       1_000_000, "een aantal gesprekken per minuut"),
+        retention_days=_whole(env, "GEMEENTETOLK_RETENTION_DAYS", 90, 1, 36_500,
+                              "een aantal dagen"),
+        log_dir_env=(env.get("GEMEENTETOLK_LOG_DIR") or "").strip(),
     )
 
 
@@ -212,15 +295,6 @@ def _redis_url(env: Mapping[str, str]) -> str:
     except ValueError:
         raise ValueError(f"GEMEENTETOLK_REDIS_URL heeft een ongeldige poort: {raw!r}.") from None
     return raw
-
-
-def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
-    raw = env.get(name, "").strip()
-    if not raw:
-        return default
-    if not raw.isdigit() or int(raw) < 1:
-        raise ValueError(f"{name} moet een heel getal van 1 of meer zijn, niet {raw!r}.")
-    return int(raw)
 
 
 KNOWN_PATCHES = ("action_validator", "event_lookup")

@@ -336,6 +336,15 @@
     });
   }
 
+  // Every answer carries a fresh token for the same conversation (it expires after a long
+  // silence, not after a fixed time).
+  function keepToken(token) {
+    if (typeof token === "string" && token) {
+      state.token = token;
+      saveState();
+    }
+  }
+
   var busy = false;
   function send(body, shown) {
     if (busy) {
@@ -351,6 +360,13 @@
       return (state.token ? Promise.resolve() : newSession())
         .then(function () { return api("POST", "/webhook", body); })
         .then(function (res) {
+          if (res.status === 401 && res.data.error === "session_expired") {
+            // Long silence: say so (the message asks to reload the page); the next message
+            // starts a new conversation.
+            state.token = null;
+            saveState();
+            return res;
+          }
           if (res.status === 401 && retry) {
             state.token = null;
             return attempt(false);
@@ -360,6 +376,7 @@
     };
     attempt(true).then(function (res) {
       if (res.status === 200 && Array.isArray(res.data.messages)) {
+        keepToken(res.data.session);
         res.data.messages.forEach(addMessage);
       } else {
         addMessage({ from: "notice", text: res.data.message ||
@@ -384,6 +401,7 @@
     log.setAttribute("aria-live", "off"); // don't read the whole history aloud again
     return api("GET", "/history").then(function (res) {
       if (res.status === 200 && Array.isArray(res.data.messages)) {
+        keepToken(res.data.session);
         res.data.messages.forEach(addMessage);
         // Only the quick replies of the very last message can still be used.
         Array.prototype.forEach.call(log.querySelectorAll(".gt-quick"), function (group) {

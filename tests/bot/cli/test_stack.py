@@ -13,7 +13,7 @@ def test_rasa_parses_the_api_token_even_when_it_starts_with_a_dash(monkeypatch, 
     from rasa.__main__ import create_argument_parser
 
     spawned: dict = {}
-    monkeypatch.setattr(stack_module.Stack, "_spawn", lambda self, name, cmd, env=None: spawned.update(cmd=cmd))
+    monkeypatch.setattr(stack_module.Stack, "start_part", lambda self, part: spawned.update(cmd=part.cmd))
     stack = stack_module.Stack(load_settings(env={}, root=tmp_path), enable_api=True, api_token=token)
     stack.start_rasa()
     cmd = spawned["cmd"]
