@@ -18,6 +18,7 @@ COMMAND_MODULES = [
     "bot.cli.municipality",
     "bot.cli.requests",
     "bot.cli.review",
+    "bot.cli.users",
 ]
 
 

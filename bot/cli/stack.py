@@ -112,6 +112,9 @@ class Stack:
     # The demo page with the widget: `gemeentetolk run` turns it on; tests and benchmarks that
     # only talk to Rasa leave it off (no clash on the web port).
     with_web: bool = False
+    # The workspace (Beheer) on settings.workspace.port: `gemeentetolk run` turns it on. It gets
+    # the API token, so "Publiceren" can switch the running Rasa server to a new model.
+    with_workspace: bool = False
     procs: dict[str, subprocess.Popen] = field(default_factory=dict)
     started_at: float = 0.0
 
@@ -157,6 +160,19 @@ class Stack:
              "--municipality", s.municipality or "dijkstede"],
         )  # fmt: skip
 
+    def start_workspace(self) -> None:
+        """The workspace for editors and civil servants (bot/workspace) on its port."""
+        s = self.settings
+        env = child_env(s)
+        if self.enable_api:
+            env["GEMEENTETOLK_RASA_API_TOKEN"] = self.api_token
+        self._spawn(
+            "workspace",
+            [sys.executable, "-m", "bot.workspace.server", "--host", s.host,
+             "--port", str(s.workspace.port), "--rasa-url", s.rasa_url],
+            env,
+        )  # fmt: skip
+
     def start(self, timeout: float = 180.0) -> float:
         """Start everything and wait until the assistant answers. Returns the seconds it took."""
         self.started_at = time.monotonic()
@@ -164,6 +180,8 @@ class Stack:
         self.start_rasa()
         if self.with_web:
             self.start_web()
+        if self.with_workspace:
+            self.start_workspace()
         self.wait_ready(timeout)
         return time.monotonic() - self.started_at
 
@@ -174,6 +192,7 @@ class Stack:
             "actions": f"http://{s.host}:{s.action_port}/health",
             "rasa": f"http://{s.host}:{s.rasa_port}/webhooks/rest/",
             "web": f"http://{s.host}:{s.web_port}/health",
+            "workspace": f"http://{s.host}:{s.workspace.port}/health",
         }
         pending = {k: v for k, v in checks.items() if k in self.procs}
         while pending:

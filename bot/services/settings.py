@@ -13,6 +13,26 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass(frozen=True)
+class WorkspaceSettings:
+    """The workspace (Beheer, bot/workspace): port, sessions, login limits, Rasa's model API."""
+
+    port: int = 8081
+    # GEMEENTETOLK_WORKSPACE_SECRET (at least 32 characters) signs the session cookie;
+    # empty: a key generated once into var/workspace_secret.
+    secret_env: str = field(default="", repr=False)
+    session_minutes: int = 30  # a session ends after this many minutes without a request
+    secure_cookies: bool = False  # true behind https: the cookie is only sent over https
+    max_failures: int = 5  # failed logins per account before it is locked for a while
+    max_failures_per_address: int = 20  # failed logins per address before it is locked
+    lockout_minutes: int = 15
+    # The Rasa server's HTTP API token (``--auth-token``): the launcher sets it, so that
+    # "Publiceren" can switch the running assistant to the new model (PUT /model).
+    rasa_api_token: str = field(default="", repr=False)
+    # Train a new model by fine-tuning the previous one (rasa train --finetune): faster.
+    finetune: bool = True
+
+
+@dataclass(frozen=True)
 class Settings:
     root: Path
     db_url: str
@@ -32,6 +52,8 @@ class Settings:
     glossary_editor: str = ""
     # Which Rasa speed-ups bot.plugins.server installs (names in bot.plugins.patches).
     patches: tuple[str, ...] = ("action_validator", "event_lookup")
+    # The workspace (Beheer) for editors and civil servants: GEMEENTETOLK_WORKSPACE_*.
+    workspace: WorkspaceSettings = field(default_factory=lambda: WorkspaceSettings())
 
     @property
     def web_secret(self) -> bytes:
@@ -43,6 +65,17 @@ class Settings:
     @property
     def web_url(self) -> str:
         return f"http://localhost:{self.web_port}/"
+
+    @property
+    def workspace_secret(self) -> bytes:
+        """The key that signs the workspace's session cookie (read or created lazily)."""
+        if self.workspace.secret_env:
+            return self.workspace.secret_env.encode("utf-8")
+        return load_or_create_secret(self.var_dir / "workspace_secret")
+
+    @property
+    def workspace_url(self) -> str:
+        return f"http://localhost:{self.workspace.port}/"
 
     @property
     def glossary_nlu_path(self) -> Path:
@@ -164,6 +197,48 @@ def load_settings(env: Mapping[str, str] | None = None, root: Path | None = None
         allowed_origins=_origins(env, web_port),
         glossary_editor=env.get("GLOSSARY_EDITOR") or _login_name(),
         patches=_patches(env),
+        workspace=_workspace(env),
+    )
+
+
+def _whole(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        raise ValueError(f"{name} moet een heel getal van {low} tot en met {high} zijn, niet {raw!r}.")
+    return int(raw)
+
+
+def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("1", "true", "ja", "yes", "on"):
+        return True
+    if raw in ("0", "false", "nee", "no", "off"):
+        return False
+    raise ValueError(f"{name} moet true of false zijn, niet {raw!r}.")
+
+
+def _workspace(env: Mapping[str, str]) -> WorkspaceSettings:
+    secret = env.get("GEMEENTETOLK_WORKSPACE_SECRET", "").strip()
+    if secret and len(secret) < MIN_SECRET_CHARS:
+        raise ValueError(
+            f"GEMEENTETOLK_WORKSPACE_SECRET is te kort: gebruik minstens {MIN_SECRET_CHARS} tekens."
+        )
+    return WorkspaceSettings(
+        port=_port(env, "GEMEENTETOLK_WORKSPACE_PORT", 8081),
+        secret_env=secret,
+        session_minutes=_whole(env, "GEMEENTETOLK_WORKSPACE_SESSION_MINUTES", 30, 1, 24 * 60),
+        secure_cookies=_flag(env, "GEMEENTETOLK_WORKSPACE_SECURE_COOKIES", False),
+        max_failures=_whole(env, "GEMEENTETOLK_WORKSPACE_MAX_FAILURES", 5, 1, 1000),
+        max_failures_per_address=_whole(
+            env, "GEMEENTETOLK_WORKSPACE_MAX_FAILURES_PER_ADDRESS", 20, 1, 100_000
+        ),
+        lockout_minutes=_whole(env, "GEMEENTETOLK_WORKSPACE_LOCKOUT_MINUTES", 15, 1, 24 * 60),
+        rasa_api_token=env.get("GEMEENTETOLK_RASA_API_TOKEN", "").strip(),
+        finetune=_flag(env, "GEMEENTETOLK_PUBLISH_FINETUNE", True),
     )
 
 
