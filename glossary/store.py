@@ -401,17 +401,35 @@ class Store:
 
     def load_curated(self, entries: Iterable[Entry], by: str) -> dict:
         """Load the curated files: only entries whose file content changed since the last
-        load are written, so edits made with the CLI and the history are kept."""
-        counts = {"nieuw": 0, "bijgewerkt": 0, "ongewijzigd": 0}
+        load are written, so edits made with the CLI and the history are kept.
+
+        The database is the source of truth: an entry an editor changed (or made) in the
+        database since the last load is never overwritten by a changed file; it is counted
+        as "bewaard" (kept). Export the database to the files to bring them in line again.
+        """
+        counts = {"nieuw": 0, "bijgewerkt": 0, "ongewijzigd": 0, "bewaard": 0}
         with self._tx() as conn:
             for entry in entries:
                 digest = content_hash(entry)
                 row = conn.execute(
-                    select(entries_table.c.curated_hash).where(entries_table.c.id == entry.id)
+                    select(entries_table).where(entries_table.c.id == entry.id)
                 ).first()
                 if row is not None and row.curated_hash == digest:
                     counts["ongewijzigd"] += 1
                     continue
+                if row is not None:
+                    current = content_hash(_row_to_entry(row))
+                    if current == digest:  # the files caught up with the database
+                        conn.execute(
+                            entries_table.update()
+                            .where(entries_table.c.id == entry.id)
+                            .values(curated_hash=digest)
+                        )
+                        counts["ongewijzigd"] += 1
+                        continue
+                    if row.curated_hash != current:  # changed in the database: keep it
+                        counts["bewaard"] += 1
+                        continue
                 self._upsert(conn, entry, by, counts, replace=True, curated_hash=digest)
         return counts
 
