@@ -116,6 +116,7 @@ class ContactDraft:
     subtopic: str | None = None
     official_terms: list[str] = field(default_factory=list)
     consent: bool = False
+    conversation_id: str | None = None  # the Rasa sender id (the workspace shows the conversation)
 
 
 _factories: dict[str, sessionmaker] = {}
@@ -159,6 +160,7 @@ def save_request(factory: sessionmaker, draft: ContactDraft, now: datetime | Non
                     official_terms=json.dumps(draft.official_terms, ensure_ascii=False),
                     name=clean_name(draft.name), email=email, phone=clean_phone(draft.phone) if draft.phone else None,
                     contact_moment=clean_text(draft.contact_moment, 200), consent_at=now, status="open",
+                    conversation_id=(draft.conversation_id or None) and str(draft.conversation_id)[:255],
                 ))
             logger.info("Contact request %s stored (municipality=%s)", reference, draft.municipality)
             return reference
