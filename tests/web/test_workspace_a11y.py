@@ -11,20 +11,8 @@ from datetime import datetime, timezone
 
 import pytest
 
-# pytest fixtures from the workspace tests (database, accounts, app)
-from tests.bot.workspace.conftest import (  # noqa: F401
-    PASSWORD,
-    USERS,
-    app,
-    factory,
-    fast_hashes,
-    template_db,
-    users,
-    ws_engine,
-    ws_root,
-    ws_settings,
-)
 from tests.support.testing import free_port
+from tests.support.workspace import PASSWORD, USERS
 from tests.web.test_a11y import run_axe, serious
 
 PAGES = {

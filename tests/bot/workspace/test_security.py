@@ -8,7 +8,7 @@ import re
 import pytest
 
 from bot.services import contact
-from tests.bot.workspace.conftest import USERS
+from tests.support.workspace import USERS
 
 SAMPLE = {"entry_id": "aanbesteding", "slug": "dijkstede", "key": "inkoop", "section_slug": "inkoopgrenzen",
           "job_id": "1", "reference": "GT-AAAA-BBBB", "fmt": "csv"}
