@@ -19,7 +19,7 @@ def routes(app) -> list[tuple[str, str, object]]:
     """(method, url, view) of every page and action except the public ones."""
     out = []
     for rule in app.url_map.iter_rules():
-        if rule.endpoint in ("static", "health", "auth.login", "auth.root"):
+        if rule.endpoint in ("static", "health", "theme", "auth.login", "auth.root"):
             continue
         url = rule.rule
         for arg in rule.arguments:
