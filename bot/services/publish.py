@@ -206,7 +206,7 @@ class Publisher:
 
     def _train(self, factory: sessionmaker, job_id: int, log: deque[str]) -> Path:
         before = self.newest_model()
-        attempts = [before] if (self.finetune and before is not None) else []
+        attempts: list[Path | None] = [before] if (self.finetune and before is not None) else []
         attempts.append(None)
         last_error = ""
         lock_path = Path(self.root) / "var" / "train.lock"
