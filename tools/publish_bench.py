@@ -1,7 +1,7 @@
 """Measure "Publiceren": from an approved glossary change to the running assistant using it.
 
     .venv/bin/python -m tools.publish_bench              # full training (baseline), then fine-tuning
-    .venv/bin/python -m tools.publish_bench --no-baseline --epoch-fraction 0.2
+    .venv/bin/python -m tools.publish_bench --no-baseline --epoch-fraction 0.2   # other share of the epochs
 
 It starts the real assistant (action server and Rasa server with its API token) on free ports,
 on a copy of the database and of the training data in a temporary folder (the repository is
@@ -116,7 +116,7 @@ def one_run(stack, settings, factory, store, publisher, word: str, label: str) -
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--no-baseline", action="store_true", help="skip the full training run")
-    parser.add_argument("--epoch-fraction", type=float, default=0.2, help="fine-tuning epochs (share)")
+    parser.add_argument("--epoch-fraction", type=float, default=0.1, help="fine-tuning epochs (share)")
     parser.add_argument("--out", default=str(ROOT / "reports" / "publish.json"))
     args = parser.parse_args(argv)
 

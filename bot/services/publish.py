@@ -6,7 +6,7 @@ refreshed and any process can read it):
 
 1. ``nlu``: write ``data/nlu/glossary.yml`` from the ``vastgesteld`` entries (glossary.nlu);
 2. ``train``: ``rasa train`` in a child process; by default it fine-tunes the newest model
-   (``--finetune --epoch-fraction``), which is much faster than a full training; when that
+   (``--finetune --epoch-fraction 0.1``), which is much faster than a full training; when that
    fails it trains in full. Rasa's own fingerprint skips training when nothing changed;
 3. ``switch``: ``PUT /model`` on every Rasa server with the API token the launcher set. Rasa
    loads the new model next to the old one and then swaps the agent; conversations live in
@@ -122,7 +122,7 @@ class Publisher:
     nlu_path: Path = Path("data/nlu/glossary.yml")
     models_dir: Path = Path("models")
     finetune: bool = True
-    epoch_fraction: float = 0.2
+    epoch_fraction: float = 0.1  # share of the epochs when fine-tuning (DIET 3, ResponseSelector 10)
     train_timeout: float = 1800.0
     # The training command (tests replace it); gets (publisher, previous model or None).
     train_command: Callable[[Publisher, Path | None], list[str]] | None = None

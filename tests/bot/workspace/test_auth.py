@@ -145,3 +145,22 @@ def test_audit_log_records_logins(browser_for, factory) -> None:
     rows, _ = audit.entries(factory)
     actions = {(r.actor, r.action) for r in rows}
     assert ("a.jansen", "login.gelukt") in actions and ("p.devries", "login.mislukt") in actions
+
+
+def test_beheerder_changes_roles_and_turns_an_account_off(browser_for, factory) -> None:
+    from bot.services import accounts, audit
+
+    admin = browser_for("beheerder")
+    response = admin.post("/beheer/accounts/a.jansen", {"rollen": ["redacteur", "beoordelaar"], "actie": "opslaan"},
+                          page="/beheer/accounts")
+    assert response.status_code == 303
+    assert accounts.get_user(factory, "a.jansen").roles == ("redacteur", "beoordelaar")
+    editor = browser_for("redacteur")
+    admin.post("/beheer/accounts/a.jansen", {"actie": "uitzetten"}, page="/beheer/accounts")
+    assert editor.get("/start").status_code == 303  # its session ended
+    own = admin.post("/beheer/accounts/b.admin", {"actie": "uitzetten"}, page="/beheer/accounts")
+    assert own.status_code == 303 and accounts.get_user(factory, "b.admin").active
+    medewerker = admin.post("/beheer/accounts/r.smit", {"rollen": ["medewerker"], "actie": "opslaan"},
+                            page="/beheer/accounts")
+    assert medewerker.status_code == 303 and accounts.get_user(factory, "r.smit").roles == ("redacteur",)
+    assert "account.gewijzigd" in {r.action for r in audit.entries(factory)[0]}

@@ -11,7 +11,7 @@ from bot.services import contact
 from tests.support.workspace import USERS
 
 SAMPLE = {"entry_id": "aanbesteding", "slug": "dijkstede", "key": "inkoop", "section_slug": "inkoopgrenzen",
-          "job_id": "1", "reference": "GT-AAAA-BBBB", "fmt": "csv"}
+          "job_id": "1", "reference": "GT-AAAA-BBBB", "fmt": "csv", "username": "a.jansen"}
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
 
