@@ -19,7 +19,7 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export GEMEENTETOLK_ACTION_URL ?= http://127.0.0.1:5055/webhook
 export GEMEENTETOLK_TRACKER_DB_URL ?= sqlite:///$(CURDIR)/var/tracker.db
 
-.PHONY: run run-scaled test shell train setup install nlp db lint pytest validate stories bench eval bench-glossary load scaled-deps soak clean help
+.PHONY: run run-scaled test shell train setup install nlp db lint pytest validate stories bench eval bench-glossary bench-publish load scaled-deps soak clean help
 
 help:
 	@echo "make run    - install, prepare and start the assistant (Ctrl-C stops it)"
@@ -83,12 +83,14 @@ $(STAMP)/db: $(STAMP)/install $(DB_INPUTS)
 # --- training ------------------------------------------------------------
 # The stamp skips Rasa entirely when nothing changed; Rasa's own fingerprint
 # skips retraining when the stamp is gone but the model in models/ still fits.
+# PYTHONHASHSEED=0: Rasa 3.6's domain fingerprint follows set order, and "Publiceren" in the
+# workspace fine-tunes this model (rasa train --finetune), which needs the same fingerprint.
 train: $(STAMP)/train
 # bot.plugins.quiet: Rasa's own command line, with the known third-party warnings dropped
 # (bot/services/noise.py), so a real warning stands out. Rasa shows the epochs as it trains.
 $(STAMP)/train: $(STAMP)/nlp $(TRAIN_INPUTS)
 	@echo "== Stap 5/5: model trainen (alleen als de trainingsdata veranderde; de eerste keer 5-15 minuten)"
-	flock var/train.lock $(PY) -m bot.plugins.quiet train --config config.yml --domain bot/domain --data data --out models
+	PYTHONHASHSEED=0 flock var/train.lock $(PY) -m bot.plugins.quiet train --config config.yml --domain bot/domain --data data --out models
 	@touch $@
 
 # --- tests ----------------------------------------------------------------
@@ -131,6 +133,10 @@ load: setup scaled-deps
 # errors and the memory of each process at the start and the end (reports/soak.json).
 soak: setup
 	$(PY) -m tools.soak
+
+# "Publiceren" in the workspace: approved change -> live model (reports/publish.json).
+bench-publish: setup
+	$(PY) -m tools.publish_bench
 
 clean:
 	rm -rf var models results reports

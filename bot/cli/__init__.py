@@ -20,6 +20,7 @@ COMMAND_MODULES = [
     "bot.cli.requests",
     "bot.cli.review",
     "bot.cli.scaled",
+    "bot.cli.users",
 ]
 
 

@@ -14,6 +14,29 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass(frozen=True)
+class WorkspaceSettings:
+    """The workspace (Beheer, bot/workspace): port, sessions, login limits, Rasa's model API."""
+
+    port: int = 8081
+    # GEMEENTETOLK_WORKSPACE_SECRET (at least 32 characters) signs the session cookie;
+    # empty: a key generated once into var/workspace_secret.
+    secret_env: str = field(default="", repr=False)
+    session_minutes: int = 30  # a session ends after this many minutes without a request
+    secure_cookies: bool = False  # true behind https: the cookie is only sent over https
+    max_failures: int = 5  # failed logins per account before it is locked for a while
+    max_failures_per_address: int = 20  # failed logins per address before it is locked
+    lockout_minutes: int = 15
+    # The Rasa server's HTTP API token (``--auth-token``): the launcher sets it, so that
+    # "Publiceren" can switch the running assistant to the new model (PUT /model).
+    rasa_api_token: str = field(default="", repr=False)
+    # Train a new model by fine-tuning the previous one (rasa train --finetune): faster.
+    finetune: bool = True
+    # A municipality's own NL Design System theme: a CSS file with design tokens on a class.
+    theme_css: str = ""
+    theme_class: str = "voorbeeld-theme"
+
+
+@dataclass(frozen=True)
 class Settings:
     root: Path
     db_url: str
@@ -54,6 +77,8 @@ class Settings:
     retention_days: int = 90
     # Where `gemeentetolk run|shell` write the parts' logs (default var/logs).
     log_dir_env: str = ""
+    # The workspace (Beheer) for editors and civil servants: GEMEENTETOLK_WORKSPACE_*.
+    workspace: WorkspaceSettings = field(default_factory=lambda: WorkspaceSettings())
 
     @property
     def web_secret(self) -> bytes:
@@ -76,6 +101,17 @@ class Settings:
     @property
     def web_url(self) -> str:
         return f"http://localhost:{self.web_port}/"
+
+    @property
+    def workspace_secret(self) -> bytes:
+        """The key that signs the workspace's session cookie (read or created lazily)."""
+        if self.workspace.secret_env:
+            return self.workspace.secret_env.encode("utf-8")
+        return load_or_create_secret(self.var_dir / "workspace_secret")
+
+    @property
+    def workspace_url(self) -> str:
+        return f"http://localhost:{self.workspace.port}/"
 
     @property
     def glossary_nlu_path(self) -> Path:
@@ -203,7 +239,8 @@ def _number(env: Mapping[str, str], name: str, default: float, low: float, high:
     return value
 
 
-def _whole(env: Mapping[str, str], name: str, default: int, low: int, high: int, what: str) -> int:
+def _whole(env: Mapping[str, str], name: str, default: int, low: int, high: int,
+           what: str = "een getal") -> int:
     value = _number(env, name, default, low, high, what)
     if value != int(value):
         raise ValueError(f"{name} moet een heel getal zijn, niet {env.get(name)!r}.")
@@ -264,6 +301,7 @@ def load_settings(env: Mapping[str, str] | None = None, root: Path | None = None
         retention_days=_whole(env, "GEMEENTETOLK_RETENTION_DAYS", 90, 1, 36_500,
                               "een aantal dagen"),
         log_dir_env=(env.get("GEMEENTETOLK_LOG_DIR") or "").strip(),
+        workspace=_workspace(env),
     )
 
 
@@ -294,6 +332,59 @@ def _redis_url(env: Mapping[str, str]) -> str:
         parts.port  # noqa: B018 - raises ValueError for a bad port
     except ValueError:
         raise ValueError(f"GEMEENTETOLK_REDIS_URL heeft een ongeldige poort: {raw!r}.") from None
+    return raw
+
+
+def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("1", "true", "ja", "yes", "on"):
+        return True
+    if raw in ("0", "false", "nee", "no", "off"):
+        return False
+    raise ValueError(f"{name} moet true of false zijn, niet {raw!r}.")
+
+
+def _workspace(env: Mapping[str, str]) -> WorkspaceSettings:
+    secret = env.get("GEMEENTETOLK_WORKSPACE_SECRET", "").strip()
+    if secret and len(secret) < MIN_SECRET_CHARS:
+        raise ValueError(
+            f"GEMEENTETOLK_WORKSPACE_SECRET is te kort: gebruik minstens {MIN_SECRET_CHARS} tekens."
+        )
+    return WorkspaceSettings(
+        port=_port(env, "GEMEENTETOLK_WORKSPACE_PORT", 8081),
+        secret_env=secret,
+        session_minutes=_whole(env, "GEMEENTETOLK_WORKSPACE_SESSION_MINUTES", 30, 1, 24 * 60),
+        secure_cookies=_flag(env, "GEMEENTETOLK_WORKSPACE_SECURE_COOKIES", False),
+        max_failures=_whole(env, "GEMEENTETOLK_WORKSPACE_MAX_FAILURES", 5, 1, 1000),
+        max_failures_per_address=_whole(
+            env, "GEMEENTETOLK_WORKSPACE_MAX_FAILURES_PER_ADDRESS", 20, 1, 100_000
+        ),
+        lockout_minutes=_whole(env, "GEMEENTETOLK_WORKSPACE_LOCKOUT_MINUTES", 15, 1, 24 * 60),
+        rasa_api_token=env.get("GEMEENTETOLK_RASA_API_TOKEN", "").strip(),
+        finetune=_flag(env, "GEMEENTETOLK_PUBLISH_FINETUNE", True),
+        theme_css=_theme_css(env),
+        theme_class=_theme_class(env),
+    )
+
+
+def _theme_css(env: Mapping[str, str]) -> str:
+    raw = env.get("GEMEENTETOLK_WORKSPACE_THEME_CSS", "").strip()
+    if raw and not Path(raw).is_file():
+        raise ValueError(f"GEMEENTETOLK_WORKSPACE_THEME_CSS: het bestand {raw!r} bestaat niet.")
+    return raw
+
+
+def _theme_class(env: Mapping[str, str]) -> str:
+    import re
+
+    raw = env.get("GEMEENTETOLK_WORKSPACE_THEME_CLASS", "").strip() or "voorbeeld-theme"
+    if not re.fullmatch(r"[a-z][a-z0-9-]{0,63}", raw):
+        raise ValueError(
+            "GEMEENTETOLK_WORKSPACE_THEME_CLASS moet een CSS-klasse zijn zoals 'utrecht-theme' "
+            f"(kleine letters, cijfers en streepjes), niet {raw!r}."
+        )
     return raw
 
 
