@@ -102,3 +102,40 @@ def column_chart(chart_id: str, title: str, labels: Sequence[str],
         out.append(f'<text x="{left + 10}" y="{base - 10}" font-size="13" fill="{TEXT}">Geen gegevens.</text>')
     out.append("</svg>")
     return "\n".join(out)
+
+
+def paired_bar_chart(chart_id: str, title: str, labels: Sequence[str],
+                     series: Sequence[tuple[str, Sequence[int]]], limit: int = 12) -> str:
+    """Horizontal bars, two (or more) series per label (for example Ja and Nee)."""
+    labels = list(labels)[:limit]
+    if not labels:
+        desc = "Er zijn geen gegevens in deze periode."
+    else:
+        desc = "; ".join(f"{label}: " + ", ".join(f"{name} {numbers[i]}" for name, numbers in series)
+                         for i, label in enumerate(labels)) + "."
+    bar, label_w, width = 12, 300, 760
+    row = bar * len(series) + 10
+    height = max(1, len(labels)) * row + 40
+    out = _header(chart_id, title, desc, width, height)
+    for s, (name, _numbers) in enumerate(series):
+        x = label_w + s * 140
+        out.append(f'<rect x="{x}" y="6" width="14" height="14" fill="{COLORS[s % len(COLORS)]}"/>')
+        out.append(f'<text x="{x + 20}" y="18" font-size="13" fill="{TEXT}">{escape(name)}</text>')
+    top = max([max(list(numbers)[:limit] or [0]) for _, numbers in series] or [1]) or 1
+    bar_w = width - label_w - 60
+    for i, label in enumerate(labels):
+        y = 32 + i * row
+        out.append(f'<text x="{label_w - 8}" y="{y + row / 2:.0f}" text-anchor="end" font-size="13" '
+                   f'fill="{TEXT}">{escape(_shorten(label, 42))}</text>')
+        for s, (_name, numbers) in enumerate(series):
+            value = numbers[i]
+            w = max(1, round(bar_w * value / top)) if value else 0
+            yy = y + s * bar
+            if w:
+                out.append(f'<rect x="{label_w}" y="{yy}" width="{w}" height="{bar - 2}" '
+                           f'fill="{COLORS[s % len(COLORS)]}"/>')
+            out.append(f'<text x="{label_w + w + 6}" y="{yy + bar - 3}" font-size="11" fill="{TEXT}">{value}</text>')
+    if not labels:
+        out.append(f'<text x="10" y="44" font-size="13" fill="{TEXT}">Geen gegevens.</text>')
+    out.append("</svg>")
+    return "\n".join(out)
