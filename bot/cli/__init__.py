@@ -16,6 +16,7 @@ from bot.services.errors import UserError
 COMMAND_MODULES = [
     "bot.cli.core",
     "bot.cli.municipality",
+    "bot.cli.report",
     "bot.cli.requests",
     "bot.cli.review",
     "bot.cli.users",

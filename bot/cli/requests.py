@@ -113,6 +113,11 @@ def cmd_purge(args: argparse.Namespace) -> int:
     settings, factory = _factory()
     if args.older_than < 1:
         raise CommandError("--older-than moet minstens 1 dag zijn.")
+    from bot.services import learning
+
+    # The learning loop first: it reads the conversations into the (anonymous) report facts
+    # before they go, then applies its own retention rules (inbox, gap sentences, register).
+    learned = learning.purge(settings, factory, args.older_than)
     result = purge(factory, settings.tracker_db_url, args.older_than)
     print(f"Verwijderd: alles van vóór {_fmt(result.cutoff)} (ouder dan {args.older_than} {'dag' if args.older_than == 1 else 'dagen'}).")
     print(f"- contactverzoeken: {result.requests}")
@@ -120,6 +125,11 @@ def cmd_purge(args: argparse.Namespace) -> int:
         print(f"- gespreksgebeurtenissen: {result.events} (uit {result.conversations} gesprek(ken))")
     else:
         print("- gesprekken: geen gespreksdatabase gevonden, niets te verwijderen")
+    print(f"- vragen in de inbox: {learned.inbox}")
+    print(f"- voorbeeldzinnen van ontbrekende woorden: {learned.gap_examples}")
+    print(f"- toelichtingen bij reacties: {learned.comments}")
+    print(f"- register sociale ondernemingen (na {settings.learning.register_retention_days} dagen): "
+          f"{learned.register}")
     return 0
 
 
