@@ -10,6 +10,10 @@ Routes (under ``/webhooks/website``), all JSON, all answers in Dutch:
   ``{"action": "contact"}`` (mapped to ``/ask_contact`` here, on the server);
   optional ``"metadata": {"municipality": "<slug>"}``. Answer: ``{"messages": [...]}``.
 - ``GET  /history``  the messages of the conversation so far, read from the tracker store.
+- ``POST /feedback`` "Had je hier iets aan?" on an answer of this conversation:
+  ``{"ref": "<the answer's feedback.ref>", "helpful": true|false}``, then optionally once
+  ``{"ref": ..., "comment": "..."}``. Answer: ``{"message": "..."}`` (201, 200; 409 already
+  given, 404 no such answer in this conversation). See ``bot.services.feedback``.
 
 Refusals: 401 missing or forged session, 403 origin not on the allow-list, 400 bad JSON,
 413 too big, 415 not JSON, 429 too many messages. CORS (also the preflight) is handled here
@@ -18,6 +22,7 @@ for the allowed origins only.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import Awaitable, Callable
@@ -38,6 +43,7 @@ MAX_BODY_BYTES = 16 * 1024
 MESSAGES_PER_MINUTE = 20
 SESSIONS_PER_MINUTE = 20
 READS_PER_MINUTE = 60
+FEEDBACK_PER_MINUTE = 20
 
 
 def _error(status: int, code: str, message: str, headers: dict | None = None):
@@ -59,6 +65,7 @@ class WebsiteInput(InputChannel):
         address_messages_per_minute: int = MESSAGES_PER_MINUTE,
         sessions_per_minute: int = SESSIONS_PER_MINUTE,
         clock: Callable[[], float] | None = None,
+        feedback_db_url: str | None = None,
     ) -> None:
         extra = {"clock": clock} if clock else {}
         self.signer = sec.SessionSigner(secret)
@@ -67,6 +74,9 @@ class WebsiteInput(InputChannel):
         self.address_limit = sec.RateLimiter(address_messages_per_minute, 60.0, **extra)
         self.session_limit = sec.RateLimiter(sessions_per_minute, 60.0, **extra)
         self.read_limit = sec.RateLimiter(READS_PER_MINUTE, 60.0, **extra)
+        self.feedback_limit = sec.RateLimiter(FEEDBACK_PER_MINUTE, 60.0, **extra)
+        # Where feedback is stored (GEMEENTETOLK_DB_URL); None: from the settings when needed.
+        self.feedback_db_url = feedback_db_url
         self.buttons = ButtonMemory()
         self.typed = ButtonMemory()  # stays empty: typed text never passes as a command
 
@@ -76,7 +86,7 @@ class WebsiteInput(InputChannel):
 
         settings = load_settings()
         origins = (credentials or {}).get("allowed_origins") or settings.allowed_origins
-        return cls(settings.web_secret, tuple(origins))
+        return cls(settings.web_secret, tuple(origins), feedback_db_url=settings.db_url)
 
     # --- checks ---------------------------------------------------------
     def _origin_error(self, request: Request):
@@ -230,6 +240,19 @@ class WebsiteInput(InputChannel):
                 self.buttons.record(session_id, payloads)
             return response.json({"messages": messages})
 
+        @bp.route("/feedback", methods=["POST", "OPTIONS"])
+        async def give_feedback(request: Request):
+            session_id, refused = self._gate(request)
+            if refused is not None:
+                return refused
+            body, refused = self._json_body(request, required=True)
+            if refused:
+                return refused
+            wait = self.feedback_limit.hit(session_id) or self.address_limit.hit(self._address(request))
+            if wait:
+                return self._rate_error(wait)
+            return await self._feedback(request, session_id, body)
+
         @bp.middleware("response")
         async def cors(request: Request, resp):
             origin = request.headers.get("origin")
@@ -248,6 +271,32 @@ class WebsiteInput(InputChannel):
             return None
 
         return bp
+
+    async def _feedback(self, request: Request, session_id: str, body: dict):
+        from bot.services import feedback as fb
+
+        wanted = fb.parse_request(body)
+        if wanted is None:
+            return _error(400, "bad_feedback", fb.MSG_BAD)
+        try:
+            events = await self._events(request, session_id)
+            answer = fb.find_answer(events, wanted.ref, session_id)
+            if answer is None:
+                return _error(404, "unknown_answer", fb.MSG_UNKNOWN)
+            result = await asyncio.to_thread(self._store_feedback, answer, wanted)
+        except Exception:
+            logger.exception("Storing website feedback failed")
+            return _error(503, "feedback", sec.MSG_FAILED)
+        return response.json({"message": result.message}, status=result.status)
+
+    def _store_feedback(self, answer: Any, wanted: Any) -> Any:
+        from bot.services import feedback as fb
+        from bot.services.contact import get_factory
+        from bot.services.settings import load_settings
+
+        settings = load_settings()
+        factory = get_factory(self.feedback_db_url or settings.db_url)
+        return fb.record(factory, answer, wanted, default_municipality=settings.municipality or None)
 
     @staticmethod
     async def _events(request: Request, session_id: str) -> list[dict]:
