@@ -43,7 +43,7 @@ def record_example(factory: sessionmaker, word: str, sentence: str, municipality
     if not key or not text:
         return False
     with unit_of_work(factory) as session:
-        session.add(GapExample(word=key, asked_as=" ".join(word.split())[:200], text=text,
+        session.add(GapExample(word=key, asked_as=privacy.mask(" ".join(word.split()))[:200], text=text,
                                asked_at=when or _utcnow(), municipality=(municipality or None)))
     return True
 
@@ -85,7 +85,8 @@ def gap_list(store: Store, factory: sessionmaker, matcher=None, include_handled:
         decision = decisions.get(gap.word)
         if decision is not None and not include_handled:
             continue
-        view = GapView(gap.word, gap.asked_as, gap.count, gap.first_asked, gap.last_asked,
+        # The glossary keeps the word as typed: mask it before it is shown.
+        view = GapView(gap.word, privacy.mask(gap.asked_as), gap.count, gap.first_asked, gap.last_asked,
                        examples.get(gap.word, []), decision, labels.get(gap.word))
         if matcher is not None:
             view.suggestions = matcher.suggest(gap.asked_as, limit=3)
@@ -113,7 +114,7 @@ def _gap(store: Store, word: str):
 def start_concept(store: Store, factory: sessionmaker, word: str, by: str) -> Entry:
     """A new entry with the word as its term, status concept; the editor fills in the rest."""
     gap = _gap(store, word)
-    label = gap.asked_as.strip()
+    label = privacy.mask(gap.asked_as).strip()
     entry_id = slugify(label)
     if not entry_id:
         raise GlossaryError("Van dit woord kan ik geen begrip maken.")
@@ -131,7 +132,7 @@ def add_alt_label(store: Store, factory: sessionmaker, word: str, entry_id: str,
     (four eyes). Returns (the entry, whether it needs that approval)."""
     gap = _gap(store, word)
     entry = store.get(entry_id)
-    label = gap.asked_as.strip()
+    label = privacy.mask(gap.asked_as).strip()
     if normalise(label) in {normalise(x) for x in entry.labels}:
         raise GlossaryError(f"'{label}' is al een term van '{entry.pref_label}'.")
     saved = store.update(entry.id, {"alt_labels": [*entry.alt_labels, label]}, by=by)
