@@ -19,7 +19,7 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export GEMEENTETOLK_ACTION_URL ?= http://127.0.0.1:5055/webhook
 export GEMEENTETOLK_TRACKER_DB_URL ?= sqlite:///$(CURDIR)/var/tracker.db
 
-.PHONY: run test shell train setup install nlp db lint pytest validate stories bench eval bench-glossary clean help
+.PHONY: run test shell train setup install nlp db lint pytest validate stories bench eval bench-glossary bench-publish clean help
 
 help:
 	@echo "make run    - install, prepare and start the assistant (Ctrl-C stops it)"
@@ -67,9 +67,11 @@ $(STAMP)/db: $(STAMP)/install $(DB_INPUTS)
 # --- training ------------------------------------------------------------
 # The stamp skips Rasa entirely when nothing changed; Rasa's own fingerprint
 # skips retraining when the stamp is gone but the model in models/ still fits.
+# PYTHONHASHSEED=0: Rasa 3.6's domain fingerprint follows set order, and "Publiceren" in the
+# workspace fine-tunes this model (rasa train --finetune), which needs the same fingerprint.
 train: $(STAMP)/train
 $(STAMP)/train: $(STAMP)/nlp $(TRAIN_INPUTS)
-	flock var/train.lock $(RASA) train --config config.yml --domain bot/domain --data data --out models --quiet
+	PYTHONHASHSEED=0 flock var/train.lock $(RASA) train --config config.yml --domain bot/domain --data data --out models --quiet
 	@touch $@
 
 # --- tests ----------------------------------------------------------------
@@ -103,6 +105,10 @@ eval: setup
 
 bench-glossary: db
 	$(PY) -m tools.bench_glossary
+
+# "Publiceren" in the workspace: approved change -> live model (reports/publish.json).
+bench-publish: setup
+	$(PY) -m tools.publish_bench
 
 clean:
 	rm -rf var models results reports

@@ -400,38 +400,27 @@ class Store:
         return counts
 
     def load_curated(self, entries: Iterable[Entry], by: str) -> dict:
-        """Load the curated files: only entries whose file content changed since the last
-        load are written, so edits made with the CLI and the history are kept.
-
-        The database is the source of truth: an entry an editor changed (or made) in the
-        database since the last load is never overwritten by a changed file; it is counted
-        as "bewaard" (kept). Export the database to the files to bring them in line again.
-        """
+        """Load the curated files: only entries whose file content changed since the last load
+        are written. The database is the source of truth: an entry changed (or made) in the
+        database since the last load is never overwritten by a changed file ("bewaard")."""
         counts = {"nieuw": 0, "bijgewerkt": 0, "ongewijzigd": 0, "bewaard": 0}
         with self._tx() as conn:
             for entry in entries:
                 digest = content_hash(entry)
-                row = conn.execute(
-                    select(entries_table).where(entries_table.c.id == entry.id)
-                ).first()
-                if row is not None and row.curated_hash == digest:
+                row = conn.execute(select(entries_table).where(entries_table.c.id == entry.id)).first()
+                current = content_hash(_row_to_entry(row)) if row is not None else None
+                if row is not None and digest in (row.curated_hash, current):
+                    self._set_curated(conn, entry.id, digest)  # same, or files caught up
                     counts["ongewijzigd"] += 1
-                    continue
-                if row is not None:
-                    current = content_hash(_row_to_entry(row))
-                    if current == digest:  # the files caught up with the database
-                        conn.execute(
-                            entries_table.update()
-                            .where(entries_table.c.id == entry.id)
-                            .values(curated_hash=digest)
-                        )
-                        counts["ongewijzigd"] += 1
-                        continue
-                    if row.curated_hash != current:  # changed in the database: keep it
-                        counts["bewaard"] += 1
-                        continue
-                self._upsert(conn, entry, by, counts, replace=True, curated_hash=digest)
+                elif row is not None and row.curated_hash != current:
+                    counts["bewaard"] += 1  # changed in the database: keep it
+                else:
+                    self._upsert(conn, entry, by, counts, replace=True, curated_hash=digest)
         return counts
+
+    @staticmethod
+    def _set_curated(conn, entry_id: str, digest: str) -> None:
+        conn.execute(entries_table.update().where(entries_table.c.id == entry_id).values(curated_hash=digest))
 
     def _upsert(self, conn, entry: Entry, by: str, counts: dict, replace: bool, curated_hash=None):
         old = self.find(entry.id, conn)
@@ -449,11 +438,7 @@ class Store:
         changed = [k for k in CONTENT_FIELDS if getattr(old, k) != getattr(entry, k)]
         if not changed or not replace:
             if curated_hash:
-                conn.execute(
-                    entries_table.update()
-                    .where(entries_table.c.id == entry.id)
-                    .values(curated_hash=curated_hash)
-                )
+                self._set_curated(conn, entry.id, curated_hash)
             counts["ongewijzigd"] += 1
             return
         for key in changed:

@@ -172,7 +172,8 @@ def form_values(entry: Entry | None) -> dict[str, Any]:
         if spec.kind in ("list", "refs"):
             values[spec.attr] = "\n".join(value or [])
         elif spec.kind == "facts":
-            values[spec.attr] = [{k: _show(f.get(k)) for k in FACT_KEYS} for f in value or []]
+            values[spec.attr] = [{k: _show(f.get(k)) for k in FACT_KEYS} for f in value or []
+                                 if isinstance(f, dict)]
         elif spec.kind == "yaml":
             values[spec.attr] = "" if value in (None, "", []) else yaml.safe_dump(value, allow_unicode=True)
         else:

@@ -62,7 +62,7 @@ def dry_run(store: Store, entries: list[Entry]) -> ImportReport:
         else:
             changed = [k for k in CONTENT_FIELDS if k != "status" and getattr(old, k) != getattr(entry, k)]
             state = "gewijzigd" if changed else "ongewijzigd"
-        if state == "ongewijzigd":
+        if state == "ongewijzigd" and old is not None:
             entry.status = old.status
         elif entry.status == ACTIVE:
             entry.status = "voorgesteld"

@@ -206,7 +206,7 @@ class Publisher:
 
     def _train(self, factory: sessionmaker, job_id: int, log: deque[str]) -> Path:
         before = self.newest_model()
-        attempts = [before] if (self.finetune and before is not None) else []
+        attempts: list[Path | None] = [before] if (self.finetune and before is not None) else []
         attempts.append(None)
         last_error = ""
         lock_path = Path(self.root) / "var" / "train.lock"
@@ -329,5 +329,11 @@ def _training_env() -> dict[str, str]:
     import os
 
     env = dict(os.environ)
-    env.update({"RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONUNBUFFERED": "1"})
+    env.update({"RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONUNBUFFERED": "1",
+                # Rasa 3.6's domain fingerprint (which --finetune compares) follows set order;
+                # a fixed hash seed makes it the same in every run (`make train` sets it too).
+                "PYTHONHASHSEED": TRAIN_HASH_SEED})
     return env
+
+
+TRAIN_HASH_SEED = "0"

@@ -30,6 +30,9 @@ class WorkspaceSettings:
     rasa_api_token: str = field(default="", repr=False)
     # Train a new model by fine-tuning the previous one (rasa train --finetune): faster.
     finetune: bool = True
+    # A municipality's own NL Design System theme: a CSS file with design tokens on a class.
+    theme_css: str = ""
+    theme_class: str = "voorbeeld-theme"
 
 
 @dataclass(frozen=True)
@@ -260,6 +263,8 @@ def _workspace(env: Mapping[str, str]) -> WorkspaceSettings:
         lockout_minutes=_whole(env, "GEMEENTETOLK_WORKSPACE_LOCKOUT_MINUTES", 15, 1, 24 * 60),
         rasa_api_token=env.get("GEMEENTETOLK_RASA_API_TOKEN", "").strip(),
         finetune=_flag(env, "GEMEENTETOLK_PUBLISH_FINETUNE", True),
+        theme_css=_theme_css(env),
+        theme_class=_theme_class(env),
     )
 
 
@@ -285,6 +290,25 @@ def _learning(env: Mapping[str, str]) -> LearningSettings:
         register_retention_days=_whole(env, "GEMEENTETOLK_REGISTER_RETENTION_DAYS", 730, 1, 3650),
         public_url=public,
     )
+
+
+def _theme_css(env: Mapping[str, str]) -> str:
+    raw = env.get("GEMEENTETOLK_WORKSPACE_THEME_CSS", "").strip()
+    if raw and not Path(raw).is_file():
+        raise ValueError(f"GEMEENTETOLK_WORKSPACE_THEME_CSS: het bestand {raw!r} bestaat niet.")
+    return raw
+
+
+def _theme_class(env: Mapping[str, str]) -> str:
+    import re
+
+    raw = env.get("GEMEENTETOLK_WORKSPACE_THEME_CLASS", "").strip() or "voorbeeld-theme"
+    if not re.fullmatch(r"[a-z][a-z0-9-]{0,63}", raw):
+        raise ValueError(
+            "GEMEENTETOLK_WORKSPACE_THEME_CLASS moet een CSS-klasse zijn zoals 'utrecht-theme' "
+            f"(kleine letters, cijfers en streepjes), niet {raw!r}."
+        )
+    return raw
 
 
 KNOWN_PATCHES = ("action_validator", "event_lookup")

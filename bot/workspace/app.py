@@ -89,6 +89,15 @@ def create_app(settings: Settings, *, publisher: Any = None, today: Any = None,
     def health():
         return {"status": "ok"}
 
+    @app.get("/thema.css")
+    def theme():
+        """The municipality's own design tokens (GEMEENTETOLK_WORKSPACE_THEME_CSS), if set."""
+        from flask import send_file
+
+        if not ws.theme_css:
+            return app.response_class("/* geen eigen thema */\n", mimetype="text/css")
+        return send_file(ws.theme_css, mimetype="text/css", max_age=300)
+
     return app
 
 
@@ -134,8 +143,10 @@ def _install_template_helpers(app: Flask) -> None:
     @app.context_processor
     def common():
         account = g.get("account")
+        ws = ctx().settings.workspace
         return {"account": account, "nav_items": nav.items_for(account),
-                "current_path": request.path}
+                "current_path": request.path, "theme_class": ws.theme_class,
+                "own_theme": bool(ws.theme_css)}
 
     @app.template_filter("leesbaar")
     def leesbaar(value) -> str:

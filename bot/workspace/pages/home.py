@@ -11,7 +11,9 @@ bp = Blueprint("home", __name__, url_prefix="/start")
 
 @bp.get("")
 def index():
+    from bot.services import contact_desk, workspace_facts
     from bot.workspace.app import ctx
+    from bot.workspace.pages.gemeenten import all_facts
 
     c = ctx()
     account = current_account()
@@ -20,4 +22,7 @@ def index():
         entries = c.store.list()
         summary["voorgesteld"] = [e for e in entries if e.status == "voorgesteld"]
         summary["concept"] = [e for e in entries if e.status == "concept"]
-    return render_template("home/index.html", summary=summary)
+        summary["facts"] = workspace_facts.attention(all_facts())
+    if account.has("medewerker"):
+        summary["open"] = contact_desk.list_requests(c.factory, account, contact_desk.Filters(status="open"))
+    return render_template("home/index.html", summary=summary, today=c.today())

@@ -513,8 +513,9 @@ def test_run_prints_the_website_url(monkeypatch, capsys):
             return 0
 
     class FakeStack:
-        def __init__(self, settings, with_web=False):
+        def __init__(self, settings, with_web=False, **parts):
             assert with_web  # `gemeentetolk run` starts the demo page too
+            assert parts.get("with_workspace")  # ... and the workspace (Beheer)
             self.procs = {"web": Stopped()}
 
         def start(self):
@@ -526,7 +527,9 @@ def test_run_prints_the_website_url(monkeypatch, capsys):
     monkeypatch.setenv("GEMEENTETOLK_WEB_PORT", "8181")
     monkeypatch.setattr(bot.cli.stack, "Stack", FakeStack)
     assert core.cmd_run(None) == 1
-    assert "Website met chatwidget: http://localhost:8181/" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "Website met chatwidget: http://localhost:8181/" in out
+    assert "Werkruimte (Beheer):    http://localhost:8081/" in out
 
 
 def test_only_the_rasa_server_gets_the_tensorflow_thread_settings(tmp_path, monkeypatch):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from tests.bot.workspace.conftest import PASSWORD, USERS
+from tests.support.workspace import PASSWORD, USERS
 
 
 def test_root_without_session_leads_to_login(browser_for) -> None:

@@ -1,4 +1,4 @@
-"""Fixtures for the workspace: a database made by `gemeentetolk setup` (migrations, glossary,
+"""Workspace test support (registered as a pytest plugin in tests/conftest.py): a database made by
 profiles) in a temporary folder, the Flask app on it, and logged-in test clients."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "lang-genoeg-wachtwoord-42"
 USERS = {
     "redacteur": ("a.jansen", ("redacteur",), None, None),
