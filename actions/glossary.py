@@ -21,6 +21,19 @@ SORRY = (
 )
 
 
+def _keep_gap_sentence(word: str, message: dict, tracker: Tracker, db_url: str) -> None:
+    from actions import context
+    from bot.services import gaps
+    from bot.services.contact import get_factory
+
+    try:
+        settings = context.settings()
+        slug = context.municipality(tracker, context.profiles_or_empty(settings), settings)
+        gaps.record_example(get_factory(db_url), word, message.get("text") or "", slug)
+    except Exception:  # noqa: BLE001 - the answer is given; only the example sentence is lost
+        logger.warning("Keeping the gap sentence failed")
+
+
 class ActionDefineTerm(Action):
     def name(self) -> str:
         return "action_define_term"
@@ -43,6 +56,8 @@ class ActionDefineTerm(Action):
             dispatcher.utter_message(text=SORRY)
             return []
         dispatcher.utter_message(text=result.text, buttons=result.buttons or [])
+        if result.gap_recorded:  # the gap inbox shows the (masked) sentence with the word
+            _keep_gap_sentence(result.asked, message, tracker, db_url)
         if not result.entry_id:
             return []
         explained = list(tracker.get_slot("explained_terms") or [])

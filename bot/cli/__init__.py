@@ -17,6 +17,7 @@ COMMAND_MODULES = [
     "bot.cli.core",
     "bot.cli.facts",
     "bot.cli.municipality",
+    "bot.cli.report",
     "bot.cli.requests",
     "bot.cli.review",
     "bot.cli.scaled",

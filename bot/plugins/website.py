@@ -10,6 +10,10 @@ Routes (under ``/webhooks/website``), all JSON, all answers in Dutch:
   ``{"action": "contact"}`` (mapped to ``/ask_contact`` here, on the server);
   optional ``"metadata": {"municipality": "<slug>"}``. Answer: ``{"messages": [...]}``.
 - ``GET  /history``  the messages of the conversation so far, read from the tracker store.
+- ``POST /feedback`` "Had je hier iets aan?" on an answer of this conversation:
+  ``{"ref": "<the answer's feedback.ref>", "helpful": true|false}``, then optionally once
+  ``{"ref": ..., "comment": "..."}``. Answer: ``{"message": "..."}`` (201, 200; 409 already
+  given, 404 no such answer in this conversation). See ``bot.services.feedback``.
 
 Every answer to ``/webhook`` and ``/history`` carries a fresh ``"session"`` token for the same
 conversation; a token expires after ``GEMEENTETOLK_SESSION_IDLE_HOURS`` (24) without one.
@@ -23,6 +27,7 @@ for the allowed origins only.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
@@ -47,6 +52,7 @@ MAX_BODY_BYTES = 16 * 1024
 MESSAGES_PER_MINUTE = 20
 SESSIONS_PER_MINUTE = 20
 READS_PER_MINUTE = 60
+FEEDBACK_PER_MINUTE = 20
 
 
 def _error(status: int, code: str, message: str, headers: dict | None = None):
@@ -71,6 +77,7 @@ class WebsiteInput(InputChannel):
         redis_url: str = "",
         idle_seconds: float = sec.DEFAULT_IDLE_SECONDS,
         wall_clock: Callable[[], float] | None = None,
+        feedback_db_url: str | None = None,
     ) -> None:
         """``redis_url``: keep rate limits and button memory in Redis, shared by every Rasa
         instance (the scaled profile); empty: in this process."""
@@ -82,6 +89,9 @@ class WebsiteInput(InputChannel):
         self.address_limit = limiter(redis_url, "address", address_messages_per_minute, 60.0, **extra)
         self.session_limit = limiter(redis_url, "session", sessions_per_minute, 60.0, **extra)
         self.read_limit = limiter(redis_url, "read", READS_PER_MINUTE, 60.0, **extra)
+        self.feedback_limit = limiter(redis_url, "feedback", FEEDBACK_PER_MINUTE, 60.0, **extra)
+        # Where feedback is stored (GEMEENTETOLK_DB_URL); None: from the settings when needed.
+        self.feedback_db_url = feedback_db_url
         self.buttons = shared.button_memory(redis_url, "website")
         self.typed = ButtonMemory()  # stays empty: typed text never passes as a command
 
@@ -99,6 +109,7 @@ class WebsiteInput(InputChannel):
             sessions_per_minute=settings.web_sessions_per_minute,
             idle_seconds=settings.session_idle_hours * 3600,
             redis_url=settings.redis_url,
+            feedback_db_url=settings.db_url,
         )
 
     # --- checks ---------------------------------------------------------
@@ -274,6 +285,19 @@ class WebsiteInput(InputChannel):
                 self.buttons.record(session_id, payloads)
             return response.json({"messages": messages, "session": self.signer.token_for(session_id)})
 
+        @bp.route("/feedback", methods=["POST", "OPTIONS"])
+        async def give_feedback(request: Request):
+            session_id, refused = self._gate(request)
+            if refused is not None:
+                return refused
+            body, refused = self._json_body(request, required=True)
+            if refused:
+                return refused
+            wait = self.feedback_limit.hit(session_id) or self.address_limit.hit(self._address(request))
+            if wait:
+                return self._rate_error(wait)
+            return await self._feedback(request, session_id, body)
+
         @bp.middleware("response")
         async def cors(request: Request, resp):
             origin = request.headers.get("origin")
@@ -292,6 +316,32 @@ class WebsiteInput(InputChannel):
             return None
 
         return bp
+
+    async def _feedback(self, request: Request, session_id: str, body: dict):
+        from bot.services import feedback as fb
+
+        wanted = fb.parse_request(body)
+        if wanted is None:
+            return _error(400, "bad_feedback", fb.MSG_BAD)
+        try:
+            events = await self._events(request, session_id)
+            answer = fb.find_answer(events, wanted.ref, session_id)
+            if answer is None:
+                return _error(404, "unknown_answer", fb.MSG_UNKNOWN)
+            result = await asyncio.to_thread(self._store_feedback, answer, wanted)
+        except Exception:
+            logger.exception("Storing website feedback failed")
+            return _error(503, "feedback", sec.MSG_FAILED)
+        return response.json({"message": result.message}, status=result.status)
+
+    def _store_feedback(self, answer: Any, wanted: Any) -> Any:
+        from bot.services import feedback as fb
+        from bot.services.contact import get_factory
+        from bot.services.settings import load_settings
+
+        settings = load_settings()
+        factory = get_factory(self.feedback_db_url or settings.db_url)
+        return fb.record(factory, answer, wanted, default_municipality=settings.municipality or None)
 
     @staticmethod
     def _not_saved(metadata: dict) -> str:

@@ -37,6 +37,19 @@ class WorkspaceSettings:
 
 
 @dataclass(frozen=True)
+class LearningSettings:
+    """The learning loop (issue 15): inbox, social enterprise register."""
+
+    # A message whose intent confidence is below this goes to the inbox (0..1).
+    low_confidence: float = 0.7
+    # Register entries are deleted by `gemeentetolk purge` after this many days.
+    register_retention_days: int = 730
+    # The public address of the workspace for the withdrawal link in the register's
+    # confirmation (the page /afmelden/<token> needs no login). Empty: the workspace URL.
+    public_url: str = ""
+
+
+@dataclass(frozen=True)
 class Settings:
     root: Path
     db_url: str
@@ -79,6 +92,8 @@ class Settings:
     log_dir_env: str = ""
     # The workspace (Beheer) for editors and civil servants: GEMEENTETOLK_WORKSPACE_*.
     workspace: WorkspaceSettings = field(default_factory=lambda: WorkspaceSettings())
+    # The learning loop: GEMEENTETOLK_INBOX_LOW_CONFIDENCE, GEMEENTETOLK_REGISTER_*, ...
+    learning: LearningSettings = field(default_factory=lambda: LearningSettings())
 
     @property
     def web_secret(self) -> bytes:
@@ -112,6 +127,11 @@ class Settings:
     @property
     def workspace_url(self) -> str:
         return f"http://localhost:{self.workspace.port}/"
+
+    @property
+    def public_workspace_url(self) -> str:
+        """Where entrepreneurs reach the workspace's public pages (the withdrawal link)."""
+        return (self.learning.public_url or self.workspace_url).rstrip("/") + "/"
 
     @property
     def glossary_nlu_path(self) -> Path:
@@ -302,6 +322,7 @@ def load_settings(env: Mapping[str, str] | None = None, root: Path | None = None
                               "een aantal dagen"),
         log_dir_env=(env.get("GEMEENTETOLK_LOG_DIR") or "").strip(),
         workspace=_workspace(env),
+        learning=_learning(env),
     )
 
 
@@ -366,6 +387,30 @@ def _workspace(env: Mapping[str, str]) -> WorkspaceSettings:
         finetune=_flag(env, "GEMEENTETOLK_PUBLISH_FINETUNE", True),
         theme_css=_theme_css(env),
         theme_class=_theme_class(env),
+    )
+
+
+def _learning(env: Mapping[str, str]) -> LearningSettings:
+    raw = env.get("GEMEENTETOLK_INBOX_LOW_CONFIDENCE", "").strip().replace(",", ".")
+    low = 0.7
+    if raw:
+        try:
+            low = float(raw)
+        except ValueError:
+            low = -1.0
+        if not 0.0 <= low <= 1.0:
+            raise ValueError("GEMEENTETOLK_INBOX_LOW_CONFIDENCE moet een getal van 0 tot en met 1 "
+                             f"zijn, bijvoorbeeld 0.7, niet {raw!r}.")
+    public = env.get("GEMEENTETOLK_PUBLIC_WORKSPACE_URL", "").strip()
+    if public:
+        parts = urlsplit(public)
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+            raise ValueError("GEMEENTETOLK_PUBLIC_WORKSPACE_URL moet een adres zijn zoals "
+                             f"https://beheer.gemeente.nl, niet {public!r}.")
+    return LearningSettings(
+        low_confidence=low,
+        register_retention_days=_whole(env, "GEMEENTETOLK_REGISTER_RETENTION_DAYS", 730, 1, 3650),
+        public_url=public,
     )
 
 

@@ -105,7 +105,9 @@ def test_explained_terms_travel_with_the_answer_message(domain, testdorp, monkey
               "metadata": {"municipality": "testdorp"}}
     dispatcher = CollectingDispatcher()
     events = ActionAnswer().run(dispatcher, make_tracker(latest), domain)
-    assert dispatcher.messages[0]["custom"] == {"terms": [term]}
+    assert dispatcher.messages[0]["custom"]["terms"] == [term]
+    # the answer also carries the feedback marker for "Had je hier iets aan?" (one per answer)
+    assert dispatcher.messages[0]["custom"]["feedback"]["answer"].startswith("procurement/")
     assert all(not m["custom"] for m in dispatcher.messages[1:])
     assert SlotSet("explained_terms", ["drempelwaarde"]) in events
 
