@@ -104,6 +104,21 @@ def cpu_per_kind(stack: ScaledStack, turns: int = 40, per_conversation: int = 4)
     return out
 
 
+def nlu_cpu(stack: ScaledStack, turns: int = 40) -> float:
+    """CPU ms of Rasa's NLU alone (/model/parse): the part of a turn no dialogue change can
+    remove."""
+    assert stack.stack is not None
+    pid = [stack.pids()["rasa-1"]]
+    url = f"http://127.0.0.1:{stack.rasa_ports[0]}/model/parse?token={stack.stack.api_token}"
+    texts = KIND_TEXTS["topic"]
+    for text in texts:
+        post_json(url, {"text": text})
+    start = cpu_s(pid)
+    for i in range(turns):
+        post_json(url, {"text": texts[i % len(texts)]})
+    return round((cpu_s(pid) - start) * 1000 / turns, 2)
+
+
 def long_conversation(stack: ScaledStack, turns: int = 200, window: int = 20) -> dict:
     """One conversation of ``turns`` turns (topic, glossary and small talk in turn): CPU per
     turn of the first and the last ``window`` turns (psutil counts in 10 ms ticks, so one
@@ -288,6 +303,7 @@ def print_table(report: dict) -> None:
     for kind, v in report["per_turn_cpu_detail"].items():
         print(f"  {kind:<11} {v['total_ms']:>6} (Rasa {v['rasa_ms']}, acties {v['actions_ms']})")
     lc = report["long_conversation"]
+    print(f"  (waarvan NLU alleen, /model/parse: {report['nlu_parse_cpu_ms']} ms)")
     print(f"Lang gesprek: beurt 1 {lc['turn_1_cpu_ms']} ms, beurt 200 {lc['turn_200_cpu_ms']} ms CPU")
     print(f"Koude start: {report['cold_start_s']} s")
     print(f"\n{'profiel':<16}{'capaciteit':>11}  (p95 <= {c['p95_limit_ms']:.0f} ms, "
@@ -305,14 +321,27 @@ def print_table(report: dict) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    global STEPS, STEP_S
     parser = argparse.ArgumentParser(description="Loadtest met Locust (make load).")
     parser.add_argument("--out", default="reports/load.json")
+    default_steps = ",".join(map(str, STEPS))
+    parser.add_argument("--steps", help=f"users per step, comma-separated (default: {default_steps})")
+    parser.add_argument("--step-s", type=float, default=STEP_S, help="seconds per step")
+    parser.add_argument("--quick", action="store_true",
+                        help="a short trial run (few turns, two steps): checks the set-up only")
     args = parser.parse_args(argv)
+    if args.steps:
+        STEPS = [int(x) for x in args.steps.split(",") if x.strip()]
+    STEP_S = args.step_s
+    quick = args.quick
+    if quick:
+        STEPS, STEP_S = [10, 20], 8.0
     started = time.monotonic()
     base = load_settings(env={**os.environ, "GEMEENTETOLK_RASA_PORT": str(free_port()),
                               "GEMEENTETOLK_ACTION_PORT": str(free_port()),
                               "GEMEENTETOLK_WEB_PORT": str(free_port())})
     workdir = Path(tempfile.mkdtemp(prefix="gt-load-"))
+    workdir.chmod(0o755)  # PostgreSQL runs as the 'postgres' user and must reach its data
     stack = ScaledStack(base, rasa_instances=1, action_servers=1, with_web=False,
                         enable_api=True, var=workdir / "scaled", log_dir=workdir / "logs",
                         rasa_env=dict(RASA_ENV), log=log)
@@ -326,11 +355,13 @@ def main(argv: list[str] | None = None) -> int:
         log(f"Koude start (Rasa gestart tot eerste antwoord): {report['cold_start_s']} s")
 
         log("CPU per beurt meten...")
-        detail = cpu_per_kind(stack)
+        detail = cpu_per_kind(stack, turns=8 if quick else 40)
         report["per_turn_cpu_detail"] = detail
         report["per_turn_cpu_ms"] = {k: v["total_ms"] for k, v in detail.items()}
+        report["nlu_parse_cpu_ms"] = nlu_cpu(stack, turns=8 if quick else 40)
         log("Lang gesprek (200 beurten)...")
-        report["long_conversation"] = long_conversation(stack)
+        report["long_conversation"] = (long_conversation(stack, turns=40, window=10) if quick
+                                       else long_conversation(stack))
 
         ramps: dict[str, Any] = {"one_instance": ramp(stack, "one_instance", workdir)}
         log("Rasa zonder de versnellingen (GEMEENTETOLK_PATCHES=none)...")
@@ -338,7 +369,7 @@ def main(argv: list[str] | None = None) -> int:
         stack.rasa_env["GEMEENTETOLK_PATCHES"] = "none"
         stack.restart("rasa-1")
         stack.wait_ready(400, {"rasa-1"})
-        report["stock_rasa_per_turn_cpu"] = cpu_per_kind(stack, turns=20)
+        report["stock_rasa_per_turn_cpu"] = cpu_per_kind(stack, turns=8 if quick else 20)
         ramps["stock_rasa"] = ramp(stack, "stock_rasa", workdir)
 
         log("Twee instanties en twee actie-servers achter nginx...")
@@ -351,7 +382,8 @@ def main(argv: list[str] | None = None) -> int:
         report["ramps"] = ramps
 
         log("Een instantie uitschakelen (kill -9) terwijl gebruikers praten...")
-        report["instance_lost"] = instance_lost(stack, workdir)
+        report["instance_lost"] = (instance_lost(stack, workdir, users=10, seconds=20, kill_at=8)
+                                   if quick else instance_lost(stack, workdir))
     finally:
         stack.stop()
 
