@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import context
 from bot.services import routing
+from bot.services.municipalities import conversation_municipality
 
 UNKNOWN_MUNICIPALITY = (
     "Die gemeente ken ik (nog) niet. Ik ken nu alleen de voorbeeldgemeenten hieronder. "
@@ -25,8 +26,9 @@ class ActionSetMunicipality(Action):
         settings = context.settings()
         profiles = context.profiles_or_empty(settings)
         text = (tracker.latest_message or {}).get("text")
-        named = [*tracker.get_latest_entity_values("municipality"), text]
-        slug = next((s for s in (routing_slug(v, profiles) for v in named) if s), None)
+        # Only what the user names now counts here (the entity, else the whole answer text).
+        slug = conversation_municipality(
+            profiles, named=[*tracker.get_latest_entity_values("municipality"), text])
         if slug is None:
             dispatcher.utter_message(text=UNKNOWN_MUNICIPALITY, buttons=routing.municipality_buttons(profiles))
             return [SlotSet("municipality_asked", True)]
@@ -39,9 +41,3 @@ class ActionSetMunicipality(Action):
         elif profile.fictional_notice:
             dispatcher.utter_message(text=profile.fictional_notice)
         return [SlotSet("municipality", slug), SlotSet("municipality_asked", True)]
-
-
-def routing_slug(value: str | None, profiles: dict) -> str | None:
-    from bot.services.municipalities import resolve_municipality
-
-    return resolve_municipality(value, profiles) if value else None

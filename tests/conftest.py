@@ -11,6 +11,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# Fixtures of the workspace tests (database, accounts, app), also used by tests/web.
+pytest_plugins = ["tests.support.workspace"]
+
 
 @pytest.fixture
 def project_root() -> Path:

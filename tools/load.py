@@ -53,7 +53,8 @@ KIND_TEXTS = {
                  "wat betekent loonkostensubsidie", "wat betekent gunning"],
 }
 # Load-test users all come from 127.0.0.1; the per-address limit is for real visitors.
-RASA_ENV = {"GEMEENTETOLK_ADDRESS_LIMIT_PER_MINUTE": "1000000"}
+RASA_ENV = {"GEMEENTETOLK_WEB_ADDRESS_MESSAGES_PER_MINUTE": "1000000",
+            "GEMEENTETOLK_WEB_SESSIONS_PER_MINUTE": "1000000"}
 
 
 def log(line: str) -> None:

@@ -11,6 +11,7 @@ import json
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from typing import Any
 
 from rasa.core.channels.channel import UserMessage
@@ -18,7 +19,8 @@ from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
 
-from bot.plugins import tracker_store
+from bot.plugins import errors, tracker_store
+from bot.plugins.fallback import failure_text
 from bot.services.guard import (
     NO_ANSWER_REPLY,
     ButtonMemory,
@@ -37,9 +39,21 @@ from bot.services.websecurity import MSG_NOT_SAVED
 logger = logging.getLogger(__name__)
 
 Handler = Callable[[UserMessage], Awaitable[Any]]
+MAX_BODY_BYTES = 64 * 1024  # a message is at most 1000 characters; metadata is small
 
 
-def guarded(on_new_message: Handler, buttons: ButtonMemory | RedisButtonMemory) -> Handler:
+# The Sanic app of the request being handled (set by a middleware; read by the fallback).
+_current_app: ContextVar[Any] = ContextVar("gemeentetolk_rest_app", default=None)
+
+Fallback = Callable[[UserMessage], Awaitable[str]]
+
+
+async def _no_answer(message: UserMessage) -> str:
+    return NO_ANSWER_REPLY
+
+
+def guarded(on_new_message: Handler, buttons: ButtonMemory | RedisButtonMemory,
+            fallback: Fallback = _no_answer) -> Handler:
     """Wrap Rasa's message handler with the text checks and a reply-on-silence fallback."""
 
     def remember(sender: str, msg: dict) -> None:
@@ -87,7 +101,12 @@ def guarded(on_new_message: Handler, buttons: ButtonMemory | RedisButtonMemory) 
                 collected.clear()
             await output.send_text_message(sender, f"{MSG_NOT_SAVED} {_route(message.metadata)}")
         elif sent == 0:
-            await output.send_text_message(sender, NO_ANSWER_REPLY)
+            try:
+                reply = await fallback(message)
+            except Exception:  # noqa: BLE001 - never silence
+                logger.exception("The failure reply failed")
+                reply = NO_ANSWER_REPLY
+            await output.send_text_message(sender, reply)
 
     return handle
 
@@ -121,13 +140,27 @@ class SafeRestInput(RestInput):
     def get_metadata(self, request: Request) -> dict:
         return clean_metadata(request.json.get("metadata"))
 
+    @staticmethod
+    async def failure_reply(message: UserMessage) -> str:
+        """The municipality's own route, from what the conversation knows (bot.plugins.fallback)."""
+        app = _current_app.get()
+        agent = getattr(getattr(app, "ctx", None), "agent", None)
+        return await failure_text(agent, str(message.sender_id), message.metadata)
+
     def blueprint(self, on_new_message: Handler) -> Blueprint:
-        bp = super().blueprint(guarded(on_new_message, self.buttons))
+        bp = super().blueprint(guarded(on_new_message, self.buttons, self.failure_reply))
+
+        @bp.listener("before_server_start")
+        async def dutch_errors(app, _loop) -> None:
+            errors.install(app)
 
         @bp.middleware("request")
         async def check_body(request: Request):
+            _current_app.set(request.app)
             if request.method != "POST":
                 return None
+            if len(request.body or b"") > MAX_BODY_BYTES:
+                return _bad_request("Je bericht is veel te groot. Ik kan maximaal 1000 tekens lezen.", 413)
             try:
                 body = json.loads(request.body or b"")
             except (ValueError, UnicodeDecodeError):
@@ -137,6 +170,10 @@ class SafeRestInput(RestInput):
             sender = body.get("sender")
             if not isinstance(sender, str) or not sender.strip() or len(sender) > 128:
                 return _bad_request("Er ontbreekt een geldige 'sender' (maximaal 128 tekens).")
+            message = body.get("message")
+            if message is not None and not isinstance(message, str):
+                # Rasa's UserMessage cannot take it and would answer with silence.
+                return _bad_request("Stuur je vraag als tekst in 'message', bijvoorbeeld \"hallo\".")
             return None
 
         return bp

@@ -47,7 +47,7 @@ NATIONAL = {
                                   "https://omgevingswet.overheid.nl"),
     "ondernemersplein": NationalOrg("ondernemersplein", "Ondernemersplein",
                                     "De landelijke informatiesite voor ondernemers van de overheid.",
-                                    "https://ondernemersplein.nl"),
+                                    "https://ondernemersplein.kvk.nl"),
 }
 
 @dataclass(frozen=True)

@@ -49,7 +49,7 @@ def scaled(tmp_path_factory):
                 "GEMEENTETOLK_WEB_PORT": str(free_port())})
     stack = ScaledStack(load_settings(env=env), with_web=False, enable_api=True,
                         var=base_dir / "var", log_dir=ROOT / "var" / "logs" / "test-scaled",
-                        fast_unsafe=True, rasa_env={"GEMEENTETOLK_ADDRESS_LIMIT_PER_MINUTE": "100000"},
+                        fast_unsafe=True, rasa_env={"GEMEENTETOLK_WEB_ADDRESS_MESSAGES_PER_MINUTE": "100000", "GEMEENTETOLK_WEB_SESSIONS_PER_MINUTE": "100000"},
                         log=lambda line: None)
     try:
         stack.start(timeout=600)

@@ -49,3 +49,22 @@ def test_topic_question_gets_the_domain_answer_and_a_contact_card(stack, topic, 
     assert any(first in text for first in firsts for text in plain), texts
     assert not any(text.startswith("Sorry") for text in texts), texts
     assert any("Zo bereik je ze:" in text or "Wie:" in text for text in texts), texts
+
+
+@pytest.mark.parametrize(
+    ("municipality", "question", "desk"),
+    [
+        ("dijkstede", "hoe schrijf ik me in op een tender van de gemeente", "TenderNed"),
+        ("dijkstede", "wat dekt de no-riskpolis als mijn werknemer ziek wordt", "UWV"),
+        ("vlietmonde", "wat dekt de no-riskpolis als mijn werknemer ziek wordt", "UWV"),
+        ("dijkstede", "hoe kan ik inspreken bij de gemeenteraad", "Griffie"),
+    ],
+)
+def test_the_contact_card_names_the_right_desk(stack, municipality, question, desk):
+    """The sub-answer the NLU gives selects the desk on the card (the registry in
+    bot/services/topics.py; Dijkstede's profile sends speaking up to the Griffie)."""
+    sender = f"rest-desk-{uuid.uuid4().hex}"
+    status, reply = stack.send(sender, question, {"municipality": municipality})
+    assert status == 200
+    cards = [m.get("text", "") for m in reply if "Wie:" in m.get("text", "")]
+    assert cards and desk in cards[-1], [m.get("text") for m in reply]

@@ -81,13 +81,15 @@ def test_the_channel_reads_the_redis_setting(monkeypatch, redis_url) -> None:
 
     monkeypatch.setenv("GEMEENTETOLK_WEB_SECRET", "x" * 40)
     monkeypatch.setenv("GEMEENTETOLK_REDIS_URL", redis_url)
-    monkeypatch.setenv("GEMEENTETOLK_ADDRESS_LIMIT_PER_MINUTE", "500")
+    monkeypatch.setenv("GEMEENTETOLK_WEB_ADDRESS_MESSAGES_PER_MINUTE", "500")
+    monkeypatch.setenv("GEMEENTETOLK_WEB_SESSIONS_PER_MINUTE", "500")
     channel = WebsiteInput.from_credentials(None)
     assert isinstance(channel.buttons, shared_state.RedisButtonMemory)
     assert isinstance(channel.message_limit, shared_state.RedisRateLimiter)
     assert channel.address_limit.limit == 500 and channel.session_limit.limit == 500
     monkeypatch.delenv("GEMEENTETOLK_REDIS_URL")
-    monkeypatch.delenv("GEMEENTETOLK_ADDRESS_LIMIT_PER_MINUTE")
+    monkeypatch.delenv("GEMEENTETOLK_WEB_ADDRESS_MESSAGES_PER_MINUTE")
+    monkeypatch.delenv("GEMEENTETOLK_WEB_SESSIONS_PER_MINUTE")
     channel = WebsiteInput.from_credentials(None)
     assert isinstance(channel.message_limit, sec.RateLimiter)
     assert channel.address_limit.limit == 20

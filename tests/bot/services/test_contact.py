@@ -129,14 +129,17 @@ def test_reference_collision_is_retried(factory, monkeypatch) -> None:
 
 
 def test_twenty_concurrent_saves_get_unique_references(db_file: Path) -> None:
-    """Twenty threads save at the same time into one SQLite file: all stored, all unique."""
+    """Twenty threads save at the same moment (a barrier releases them together) into one
+    SQLite file: every save is stored once, every reference unique."""
     url = migrated_sqlite(db_file)
     factory = get_factory(url)
     refs: list[str] = []
     errors: list[Exception] = []
+    start = threading.Barrier(20)
 
     def worker(i: int) -> None:
         try:
+            start.wait(timeout=30)
             refs.append(save_request(factory, _draft(name=f"Persoon {i}")))
         except Exception as err:  # pragma: no cover - reported below
             errors.append(err)
