@@ -67,8 +67,8 @@ def stack(stack_db_url: str, tmp_path_factory) -> Iterator:
 # --- the scaled profile's servers (real PostgreSQL and Redis; `make test` installs them) ------
 @pytest.fixture(scope="session")
 def scaled_services(tmp_path_factory) -> Iterator:
-    """PostgreSQL/Redis as child processes with their data in a temporary folder, started on
-    first use (``redis_url``, ``postgres_urls``) and stopped after the session."""
+    """Redis (and PostgreSQL) as child processes with their data in a temporary folder,
+    started on first use (``redis_url``) and stopped after the session."""
     import tempfile
 
     from bot.cli.services import Services, ensure_packages
@@ -88,8 +88,3 @@ def scaled_services(tmp_path_factory) -> Iterator:
 @pytest.fixture(scope="session")
 def redis_url(scaled_services) -> str:
     return scaled_services.start_redis()
-
-
-@pytest.fixture(scope="session")
-def postgres_urls(scaled_services) -> dict[str, str]:
-    return scaled_services.start_postgres()
