@@ -145,13 +145,13 @@ def long_conversation(stack: ScaledStack, turns: int = 200, window: int = 20) ->
 
 
 # --- Locust ------------------------------------------------------------------------------------
-def run_locust(host: str, steps: list[int], step_s: float, think_s: float, out: Path,
-               conversations: bool = False, timeout: float = 900) -> dict:
+def run_locust(host: str, origin: str, steps: list[int], step_s: float, think_s: float,
+               out: Path, conversations: bool = False, timeout: float = 900) -> dict:
     env = {**os.environ, "GT_LOAD_STEPS": ",".join(map(str, steps)), "GT_LOAD_STEP_S": str(step_s),
            "GT_LOAD_THINK_S": str(think_s), "GT_LOAD_OUT": str(out),
            "GT_LOAD_P95_LIMIT_MS": str(P95_LIMIT_MS),
            "GT_LOAD_CONVERSATIONS": "1" if conversations else "0",
-           "GT_LOAD_ORIGIN": f"http://localhost:{load_settings().web_port}"}
+           "GT_LOAD_ORIGIN": origin}
     locust = str(Path(sys.executable).with_name("locust"))
     cmd = [locust, "-f", str(Path(__file__).with_name("locustfile.py")), "--headless",
            "--host", host, "--only-summary", "--loglevel", "WARNING", "--stop-timeout", "5"]
@@ -159,6 +159,12 @@ def run_locust(host: str, steps: list[int], step_s: float, think_s: float, out: 
     if not out.exists():
         raise RuntimeError(f"Locust schreef geen resultaten: {done.stderr[-800:]}")
     return json.loads(out.read_text(encoding="utf-8"))
+
+
+def origin(stack: ScaledStack) -> str:
+    """The demo page's origin, which the website channel of these instances allows."""
+    assert stack.settings is not None
+    return f"http://localhost:{stack.settings.web_port}"
 
 
 def percentile(values: list[float], pct: float) -> float:
@@ -195,7 +201,8 @@ def capacity(rows: list[dict]) -> int:
 def ramp(stack: ScaledStack, label: str, workdir: Path) -> dict:
     assert stack.settings is not None
     log(f"Capaciteit meten: {label} (stappen van {STEP_S:.0f} s, denktijd {THINK_S:.0f} s)...")
-    result = run_locust(stack.settings.rasa_url, STEPS, STEP_S, THINK_S, workdir / f"{label}.json")
+    result = run_locust(stack.settings.rasa_url, origin(stack), STEPS, STEP_S, THINK_S,
+                        workdir / f"{label}.json")
     rows = step_table(result)
     cap = capacity(rows)
     for row in rows:
@@ -222,7 +229,8 @@ def instance_lost(stack: ScaledStack, workdir: Path, users: int = 60, seconds: f
 
     thread = threading.Thread(target=killer)
     thread.start()
-    result = run_locust(stack.settings.rasa_url, steps, 5.0, think_s, out, conversations=True)
+    result = run_locust(stack.settings.rasa_url, origin(stack), steps, 5.0, think_s, out,
+                        conversations=True)
     thread.join()
     kill_t = killed_at[0]
     records = result["records"]
@@ -348,6 +356,14 @@ def main(argv: list[str] | None = None) -> int:
                         rasa_env=dict(RASA_ENV), log=log)
     report: dict[str, Any] = {"machine": {"cpus": os.cpu_count(),
                                           "load_average_1min_at_start": round(os.getloadavg()[0], 2)}}
+    from bot.cli.supervisor import stop_signals
+
+    with stop_signals():  # SIGTERM stops every server this run started, as Ctrl-C does
+        return _run(stack, report, workdir, quick, started, args.out)
+
+
+def _run(stack: ScaledStack, report: dict, workdir: Path, quick: bool, started: float,
+         out_name: str) -> int:
     try:
         log("Start: PostgreSQL, Redis, nginx, 1 Rasa-instantie en 1 actie-server...")
         stack.start(timeout=400)
@@ -405,7 +421,7 @@ def main(argv: list[str] | None = None) -> int:
     report["machine"]["load_average_1min_at_end"] = round(os.getloadavg()[0], 2)
     report["duration_s"] = round(time.monotonic() - started, 1)
     report["date"] = time.strftime("%Y-%m-%d")
-    out = Path(args.out)
+    out = Path(out_name)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     plot(report, out.with_suffix(".png"))

@@ -110,6 +110,8 @@ class Entrepreneur(FastHttpUser):
                               catch_response=True) as resp:
             if resp.status_code != 201:
                 resp.failure(f"session {resp.status_code}")
+                _records.append([current_step(), "session", 0.0, resp.status_code or 0, False,
+                                 round(time.time(), 3)])
                 return None
             return resp.json()["session"]
 
