@@ -19,7 +19,7 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export GEMEENTETOLK_ACTION_URL ?= http://127.0.0.1:5055/webhook
 export GEMEENTETOLK_TRACKER_DB_URL ?= sqlite:///$(CURDIR)/var/tracker.db
 
-.PHONY: run test shell train setup install nlp db lint pytest validate stories bench eval bench-glossary bench-publish clean help
+.PHONY: run run-scaled test shell train setup install nlp db lint pytest validate stories bench eval bench-glossary bench-publish load scaled-deps soak clean help
 
 help:
 	@echo "make run    - install, prepare and start the assistant (Ctrl-C stops it)"
@@ -27,6 +27,9 @@ help:
 	@echo "make shell  - talk to the assistant in the terminal (for civil servants)"
 	@echo "make train  - train the model when the training data changed"
 	@echo "make bench  - measure latency, memory and cold start"
+	@echo "make run-scaled - PostgreSQL, Redis, nginx, two Rasa instances and two action servers"
+	@echo "make load   - Locust load test: CPU per turn, capacity, scale-out (reports/load.json)"
+	@echo "make soak   - 10,000 messages through the website channel: errors and memory (15 min)"
 
 run: setup
 	$(GT) run
@@ -34,20 +37,31 @@ run: setup
 shell: setup
 	$(GT) shell
 
+# The scaled profile (docs/operations.md, "Scaling"): installs PostgreSQL, Redis and nginx
+# from Debian when missing and keeps their data in var/scaled/.
+run-scaled: setup scaled-deps
+	$(GT) run-scaled
+
+# PostgreSQL, Redis and nginx from Debian's packages, only when missing (fast otherwise).
+scaled-deps: install
+	@$(PY) -m bot.cli.services install
+
 test: setup lint pytest validate stories
 
 setup: install nlp db train
 
 # --- installation -------------------------------------------------------
 install: $(STAMP)/install
+# Each step prints what it does; a step whose inputs did not change prints nothing.
 $(STAMP)/install: pyproject.toml
+	@echo "== Stap 1/5: Python 3.10-omgeving en pakketten (Rasa is groot: de eerste keer een paar minuten)"
 	@bash .ci/make-venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(BIN)/pip install --disable-pip-version-check --progress-bar on -e '.[dev]'
 	@mkdir -p $(STAMP) && touch $@
 
 # The design asks for nl_core_news_sm. We try it once; without internet this fails fast.
 $(STAMP)/nl-model-tried: $(STAMP)/install
-	@echo "Trying to install nl_core_news_sm 3.4.0 (fails quickly without internet; that is fine)..."
+	@echo "== Stap 2/5: Nederlands taalmodel nl_core_news_sm 3.4.0 proberen (zonder internet mislukt dit snel; dat is goed)"
 	-@timeout 60 $(PY) -m spacy download nl_core_news_sm-3.4.0 --direct --quiet \
 		--timeout 10 --retries 0 >var/nl-model-download.log 2>&1 \
 		&& echo "nl_core_news_sm installed." \
@@ -56,11 +70,13 @@ $(STAMP)/nl-model-tried: $(STAMP)/install
 
 nlp: $(STAMP)/nlp
 $(STAMP)/nlp: $(STAMP)/nl-model-tried bot/services/nlp.py
+	@echo "== Stap 3/5: Nederlandse taalpipeline (spaCy) klaarzetten in var/spacy/nl"
 	$(GT) nlp prepare
 	@touch $@
 
 db: $(STAMP)/db
 $(STAMP)/db: $(STAMP)/install $(DB_INPUTS)
+	@echo "== Stap 4/5: database bijwerken, woordenlijst en gemeenteprofielen laden"
 	$(GT) setup
 	@touch $@
 
@@ -70,8 +86,11 @@ $(STAMP)/db: $(STAMP)/install $(DB_INPUTS)
 # PYTHONHASHSEED=0: Rasa 3.6's domain fingerprint follows set order, and "Publiceren" in the
 # workspace fine-tunes this model (rasa train --finetune), which needs the same fingerprint.
 train: $(STAMP)/train
+# bot.plugins.quiet: Rasa's own command line, with the known third-party warnings dropped
+# (bot/services/noise.py), so a real warning stands out. Rasa shows the epochs as it trains.
 $(STAMP)/train: $(STAMP)/nlp $(TRAIN_INPUTS)
-	PYTHONHASHSEED=0 flock var/train.lock $(RASA) train --config config.yml --domain bot/domain --data data --out models --quiet
+	@echo "== Stap 5/5: model trainen (alleen als de trainingsdata veranderde; de eerste keer 5-15 minuten)"
+	PYTHONHASHSEED=0 flock var/train.lock $(PY) -m bot.plugins.quiet train --config config.yml --domain bot/domain --data data --out models
 	@touch $@
 
 # --- tests ----------------------------------------------------------------
@@ -79,7 +98,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
-pytest: setup $(STAMP)/chromium
+pytest: setup $(STAMP)/chromium scaled-deps
 	$(PY) -m pytest
 
 # The widget's browser tests drive Debian's Chromium (Playwright never downloads a browser).
@@ -88,13 +107,13 @@ $(STAMP)/chromium:
 	@mkdir -p $(STAMP) && touch $@
 
 validate: setup
-	$(RASA) data validate --config config.yml --domain bot/domain --data data --fail-on-warnings
+	$(PY) -m bot.plugins.quiet data validate --config config.yml --domain bot/domain --data data --fail-on-warnings
 
 # Conversation tests: tests/test_stories.yml plus the per-feature files in tests/stories/.
 stories: setup
 	@rm -rf var/test-stories && mkdir -p var/test-stories
 	@cp tests/test_stories.yml $(wildcard tests/stories/*.yml) var/test-stories/
-	$(RASA) test core --stories var/test-stories --model models --out results --fail-on-prediction-errors
+	$(PY) -m bot.plugins.quiet test core --stories var/test-stories --model models --out results --fail-on-prediction-errors
 
 # --- measurements ---------------------------------------------------------
 bench: setup
@@ -105,6 +124,15 @@ eval: setup
 
 bench-glossary: db
 	$(PY) -m tools.bench_glossary
+
+# Locust, headless: users that read and type (docs/development.md, "Performance").
+load: setup scaled-deps
+	$(PY) -m tools.load
+
+# 10,000 messages through the website channel in at most 15 minutes (not in `make test`):
+# errors and the memory of each process at the start and the end (reports/soak.json).
+soak: setup
+	$(PY) -m tools.soak
 
 # "Publiceren" in the workspace: approved change -> live model (reports/publish.json).
 bench-publish: setup

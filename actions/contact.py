@@ -136,11 +136,14 @@ class ActionSubmitContact(Action):
             department=r.department_key, topic=topic, subtopic=tracker.get_slot("subtopic"),
             official_terms=contact.official_terms(summary, settings.db_url), consent=True,
             conversation_id=tracker.sender_id)
+        # The same request sent again (a retry, or typed again after a failure) is stored once.
+        draft.request_key = contact.request_key(draft, str(tracker.sender_id))
         try:
             reference = contact.save_request(contact.get_factory(settings.db_url), draft)
         except Exception:  # noqa: BLE001 - the user gets the phone route, never a stack trace
-            dispatcher.utter_message(text=f"Sorry, het opslaan van je verzoek is niet gelukt. {phone_route} "
-                                          "Je kunt hier gewoon verder met je vragen.")
+            dispatcher.utter_message(text=f"Sorry, het opslaan van je verzoek is niet gelukt. Er is niets "
+                                          f"bewaard. {phone_route} Of probeer het later nog eens: zeg dan "
+                                          "'ik wil iemand spreken'. Je kunt hier gewoon verder met je vragen.")
             return _reset()
         who = r.destinations[0]
         when = hours.describe(who.contact.opening_hours) if who.contact.opening_hours else ""

@@ -35,12 +35,14 @@ from glossary.model import (
     ACTIVE,
     CONTENT_FIELDS,
     DUTCH_FIELD_NAMES,
+    FACT_FIELDS,
     LIST_FIELDS,
     STATUSES,
     TRANSITIONS,
     Entry,
     GlossaryError,
     check_id,
+    clean_value,
 )
 from glossary.text import normalise
 
@@ -63,6 +65,7 @@ entries_table = Table(
     Column("related", JSON, nullable=False, default=list),
     Column("topic", String(40), nullable=False, default=""),
     Column("status", String(20), nullable=False, default="concept", index=True),
+    Column("facts", JSON, nullable=False, default=list),  # dated facts (glossary.facts)
     Column("changed_by", String(120), nullable=False, default=""),
     Column("changed_at", DateTime, nullable=True),
     Column("reviewed_at", DateTime, nullable=True),
@@ -135,14 +138,14 @@ def _now() -> datetime:
 def _row_to_entry(row) -> Entry:
     data = dict(row._mapping)
     data.pop("curated_hash", None)
-    for key in LIST_FIELDS:
-        data[key] = list(data[key] or [])
+    for key in (*LIST_FIELDS, *FACT_FIELDS):
+        data[key] = list(data.get(key) or [])
     return Entry(**data)
 
 
 def _entry_values(entry: Entry) -> dict:
     values = {k: getattr(entry, k) for k in ("id", *CONTENT_FIELDS)}
-    for key in LIST_FIELDS:
+    for key in (*LIST_FIELDS, *FACT_FIELDS):
         values[key] = list(values[key])
     values.update(
         changed_by=entry.changed_by, changed_at=entry.changed_at, reviewed_at=entry.reviewed_at
@@ -327,7 +330,7 @@ class Store:
             entry = self.get(entry_id, conn)
             new = entry.copy()
             for key, value in changes.items():
-                setattr(new, key, value)
+                setattr(new, key, clean_value(key, value, entry_id))
             if not new.pref_label.strip():
                 raise GlossaryError("De voorkeursterm (prefLabel) mag niet leeg zijn.")
             self._check_labels(conn, new)

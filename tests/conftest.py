@@ -62,3 +62,29 @@ def stack(stack_db_url: str, tmp_path_factory) -> Iterator:
         yield running
     finally:
         running.stop()
+
+
+# --- the scaled profile's servers (real PostgreSQL and Redis; `make test` installs them) ------
+@pytest.fixture(scope="session")
+def scaled_services(tmp_path_factory) -> Iterator:
+    """PostgreSQL/Redis as child processes with their data in a temporary folder, started on
+    first use (``redis_url``, ``postgres_urls``) and stopped after the session."""
+    from bot.cli.services import Services, ensure_packages
+
+    ensure_packages(("postgres", "redis-server"))
+    base = tmp_path_factory.mktemp("scaled")
+    services = Services(base, base / "logs", fast_unsafe=True)
+    try:
+        yield services
+    finally:
+        services.stop()
+
+
+@pytest.fixture(scope="session")
+def redis_url(scaled_services) -> str:
+    return scaled_services.start_redis()
+
+
+@pytest.fixture(scope="session")
+def postgres_urls(scaled_services) -> dict[str, str]:
+    return scaled_services.start_postgres()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import subprocess
-import time
 
 from bot.services.settings import load_settings
 
@@ -49,52 +48,75 @@ def cmd_nlp_prepare(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from bot.cli.stack import Stack
+    from bot.cli import CommandError
+    from bot.cli.stack import PortInUse, Stack
+    from bot.cli.supervisor import StopRequested, Supervisor, stop_signals
 
     settings = _settings()
     # The API (token-protected, on localhost) lets the workspace switch to a published model.
-    stack = Stack(settings, with_web=True, with_workspace=True, enable_api=True)
-    print("Gemeentetolk start op (dit duurt ongeveer een halve minuut)...")
+    stack = Stack(settings, with_web=True, with_workspace=True, enable_api=True, report=_print,
+                  die_with_parent=True)
+    print("Gemeentetolk start op (dit duurt ongeveer een halve minuut)...", flush=True)
     try:
-        seconds = stack.start()
-        print(f"Klaar in {seconds:.0f} s.")
-        print(f"- Website met chatwidget: {settings.web_url}")
-        print(f"- Werkruimte (Beheer):    {settings.workspace_url} "
-              "(account maken: gemeentetolk users add NAAM --rol redacteur)")
-        print(f"- Rasa-server:   {settings.rasa_url} (REST: /webhooks/rest/webhook)")
-        print(f"- Actie-server:  http://{settings.host}:{settings.action_port}")
-        print("Praat met de assistent, bijvoorbeeld:")
-        print(
-            f"  curl -s {settings.rasa_url}/webhooks/rest/webhook "
-            "-H 'Content-Type: application/json' "
-            '-d \'{"sender": "test", "message": "hallo"}\''
-        )
-        print("Stoppen: Ctrl-C")
-        while all(p.poll() is None for p in stack.procs.values()):
-            time.sleep(0.5)
-        print("Een onderdeel is gestopt; zie var/logs/. Alles wordt afgesloten.")
-        return 1
-    except KeyboardInterrupt:
-        print("\nGemeentetolk stopt...")
+        with stop_signals():
+            seconds = stack.start(timeout=300)
+    except PortInUse as err:
+        raise CommandError(str(err)) from None
+    except (RuntimeError, TimeoutError) as err:
+        raise CommandError(f"{err} De onderdelen die al draaiden zijn weer gestopt.") from None
+    except StopRequested:
+        print("Gemeentetolk stopt.", flush=True)
         return 0
-    finally:
-        stack.stop()
+    print(f"Klaar in {seconds:.0f} s.")
+    print(f"- Website met chatwidget: {settings.web_url}")
+    print(f"- Werkruimte (Beheer):    {settings.workspace_url} "
+          "(account maken: gemeentetolk users add NAAM --rol redacteur)")
+    print(f"- Rasa-server:   {settings.rasa_url} (REST: /webhooks/rest/webhook)")
+    print(f"- Actie-server:  http://{settings.action_host}:{settings.action_port} "
+          "(alleen voor de Rasa-server, met het gedeelde geheim)")
+    print("Praat met de assistent, bijvoorbeeld:")
+    print(
+        f"  curl -s {settings.rasa_url}/webhooks/rest/webhook "
+        "-H 'Content-Type: application/json' "
+        '-d \'{"sender": "test", "message": "hallo"}\''
+    )
+    print("Stopt een onderdeel, dan start ik het opnieuw. Alles stoppen: Ctrl-C", flush=True)
+    return Supervisor(stack).run_forever()
+
+
+def _print(line: str) -> None:
+    print(line, flush=True)
 
 
 def cmd_shell(args: argparse.Namespace) -> int:
-    from bot.cli.stack import RASA_FILES, Stack, rasa_env, rasa_server_command
+    from bot.cli import CommandError
+    from bot.cli.stack import RASA_FILES, PortInUse, Stack, rasa_env, rasa_server_command
+    from bot.cli.supervisor import stop_signals
 
     settings = _settings()
-    stack = Stack(settings)
+    stack = Stack(settings, report=_print, die_with_parent=True)
+    shell: subprocess.Popen | None = None
     try:
-        stack.start_actions()
-        stack.wait_ready(timeout=120)
-        cmd = [*rasa_server_command(), "shell", "--model", str(settings.model_dir), *RASA_FILES]
-        env = rasa_env(settings)
-        return subprocess.call(cmd, cwd=settings.root, env=env)
-    except KeyboardInterrupt:
+        with stop_signals():
+            stack.start_actions()
+            stack.wait_ready(timeout=120)
+            cmd = [*rasa_server_command(), "shell", "--model", str(settings.model_dir), *RASA_FILES]
+            shell = subprocess.Popen(cmd, cwd=settings.root, env=rasa_env(settings))
+            return shell.wait()
+    except PortInUse as err:
+        raise CommandError(str(err)) from None
+    except (RuntimeError, TimeoutError) as err:
+        raise CommandError(str(err)) from None
+    except KeyboardInterrupt:  # Ctrl-C, or SIGTERM/SIGHUP (StopRequested)
         return 0
     finally:
+        if shell is not None and shell.poll() is None:
+            shell.terminate()
+            try:
+                shell.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                shell.kill()
+                shell.wait()
         stack.stop()
 
 

@@ -111,15 +111,27 @@ def cmd_purge(args: argparse.Namespace) -> int:
     from bot.services.contact import purge
 
     settings, factory = _factory()
-    if args.older_than < 1:
+    days = settings.retention_days if args.older_than is None else args.older_than
+    if days < 1:
         raise CommandError("--older-than moet minstens 1 dag zijn.")
-    result = purge(factory, settings.tracker_db_url, args.older_than)
-    print(f"Verwijderd: alles van vóór {_fmt(result.cutoff)} (ouder dan {args.older_than} {'dag' if args.older_than == 1 else 'dagen'}).")
+    from bot.services import learning
+
+    # The learning loop first: it reads the conversations into the (anonymous) report facts
+    # before they go, then applies its own retention rules (inbox, gap sentences, register).
+    learned = learning.purge(settings, factory, days)
+    result = purge(factory, settings.tracker_db_url, days)
+    print(f"Verwijderd: alles van vóór {_fmt(result.cutoff)} (ouder dan {days} {'dag' if days == 1 else 'dagen'}).")
     print(f"- contactverzoeken: {result.requests}")
+    print(f"- woorden die gebruikers zochten maar niet in de woordenlijst stonden: {result.gaps}")
     if result.tracker_found:
         print(f"- gespreksgebeurtenissen: {result.events} (uit {result.conversations} gesprek(ken))")
     else:
         print("- gesprekken: geen gespreksdatabase gevonden, niets te verwijderen")
+    print(f"- vragen in de inbox: {learned.inbox}")
+    print(f"- voorbeeldzinnen van ontbrekende woorden: {learned.gap_examples}")
+    print(f"- toelichtingen bij reacties: {learned.comments}")
+    print(f"- register sociale ondernemingen (na {settings.learning.register_retention_days} dagen): "
+          f"{learned.register}")
     return 0
 
 
@@ -164,14 +176,15 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     pu = sub.add_parser(
         "purge",
-        help="contactverzoeken en gesprekken ouder dan de bewaartermijn verwijderen",
-        description="Verwijdert contactverzoeken en gespreksgegevens (Rasa tracker store) die ouder "
-        "zijn dan de bewaartermijn, en toont wat er is verwijderd.",
+        help="contactverzoeken, gesprekken en gezochte woorden ouder dan de bewaartermijn verwijderen",
+        description="Verwijdert alle opgeslagen tekst van gebruikers die ouder is dan de bewaartermijn: "
+        "contactverzoeken, gesprekken (Rasa tracker store) en woorden die gebruikers zochten maar "
+        "niet in de woordenlijst stonden. Toont wat er is verwijderd.",
         epilog=f"Voorbeeld: {EXAMPLES['purge']}",
         formatter_class=fmt,
     )
-    pu.add_argument("--older-than", type=int, default=90, metavar="DAGEN",
-                    help="bewaartermijn in dagen (standaard 90)")
+    pu.add_argument("--older-than", type=int, default=None, metavar="DAGEN",
+                    help="bewaartermijn in dagen (standaard GEMEENTETOLK_RETENTION_DAYS, 90)")
     pu.set_defaults(func=_safe(cmd_purge))
 
 

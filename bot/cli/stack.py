@@ -1,6 +1,10 @@
 """Start and stop the running parts: action server, Rasa server (and the website when present).
 
 Used by ``gemeentetolk run``, ``gemeentetolk shell``, the benchmark and the integration tests.
+Each part is a ``Part`` (command, environment, port, health URL); ``Stack.start_part`` starts
+one, so adding a part is one ``start_<part>`` method and one line in ``start``. A start that
+fails halfway stops what it had started; a port that is taken gives one Dutch line that names
+the port and the setting to change. ``bot.cli.supervisor`` keeps the parts running.
 """
 
 from __future__ import annotations
@@ -9,15 +13,18 @@ import json
 import os
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from bot.services.settings import Settings
+from bot.services.settings import Settings, connect_host
 
 RASA_FILES = [
     "--endpoints", "bot/endpoints.yml",
@@ -35,6 +42,9 @@ def child_env(settings: Settings) -> dict[str, str]:
             "RASA_TELEMETRY_ENABLED": "false",
             "TF_CPP_MIN_LOG_LEVEL": "3",
             "GEMEENTETOLK_ACTION_URL": settings.action_url,
+            # The Rasa server sends it (bot/endpoints.yml), the action server checks it.
+            "GEMEENTETOLK_ACTION_SECRET": settings.action_secret,
+            "GEMEENTETOLK_ACTION_HOST": settings.action_host,
             "GEMEENTETOLK_DB_URL": settings.db_url,
             # Rasa's tracker store (bot/endpoints.yml) and `gemeentetolk purge` share this.
             "GEMEENTETOLK_TRACKER_DB_URL": settings.tracker_db_url,
@@ -52,6 +62,8 @@ def child_env(settings: Settings) -> dict[str, str]:
         env["GEMEENTETOLK_MUNICIPALITY"] = settings.municipality
     if settings.web_secret_env:
         env["GEMEENTETOLK_WEB_SECRET"] = settings.web_secret_env
+    if settings.today:  # tests only: the date dated facts are judged on
+        env["GEMEENTETOLK_TODAY"] = settings.today.isoformat()
     return env
 
 
@@ -71,6 +83,11 @@ def rasa_env(settings: Settings) -> dict[str, str]:
 def rasa_server_command() -> list[str]:
     """Rasa's command line with the project's speed-ups (bot.plugins.server)."""
     return [sys.executable, "-m", "bot.plugins.server"]
+
+
+def action_server_command() -> list[str]:
+    """The closed action server (actions/server.py: loopback, shared secret)."""
+    return [sys.executable, "-m", "actions.server"]
 
 
 def bin_path(name: str) -> str:
@@ -101,6 +118,68 @@ def post_json(url: str, payload: dict, timeout: float = 30.0, headers: dict | No
             return err.code, body.decode("utf-8", "replace")
 
 
+# Dutch names of the parts, for the lines `gemeentetolk run` prints.
+LABELS = {
+    "actions": "de actie-server",
+    "rasa": "de Rasa-server",
+    "web": "de demopagina",
+    "workspace": "de werkruimte (Beheer)",
+}
+
+
+class PortInUse(RuntimeError):
+    """A part cannot start: its port is taken. The message is one Dutch line."""
+
+
+def port_in_use(host: str, port: int) -> bool:
+    """True when something already listens on ``host:port`` (as our servers bind: reuse on)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return True
+    return False
+
+
+def port_message(label: str, port: int, setting: str | None) -> str:
+    line = f"Poort {port} is al in gebruik, dus {label} kan niet starten."
+    if setting:
+        other = port + 1 if port < 65535 else port - 1
+        line += (f" Stop het programma dat die poort gebruikt, of kies een andere poort: "
+                 f"{setting}={other} make run")
+    return line
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
+    """Linux: the part gets SIGTERM when the launcher dies, even by kill -9."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+@dataclass
+class Part:
+    """One process of the stack and how to start it again."""
+
+    name: str
+    cmd: list[str]
+    env: dict[str, str]
+    label: str = ""
+    host: str = "127.0.0.1"
+    port: int | None = None
+    port_setting: str | None = None  # the setting that chooses the port (for the Dutch line)
+    health: str | None = None  # a URL that answers 200 when the part is ready
+
+    @property
+    def title(self) -> str:
+        return self.label or LABELS.get(self.name, self.name)
+
+
 @dataclass
 class Stack:
     settings: Settings
@@ -117,48 +196,109 @@ class Stack:
     with_workspace: bool = False
     procs: dict[str, subprocess.Popen] = field(default_factory=dict)
     started_at: float = 0.0
+    parts: dict[str, Part] = field(default_factory=dict)
+    # Where progress lines go ("de Rasa-server is klaar"); None: silent (tests, benchmarks).
+    report: Callable[[str], None] | None = None
+    # `gemeentetolk run|shell`: the parts get SIGTERM when the launcher itself is killed.
+    die_with_parent: bool = False
+    stop_timeout: float = 6.0  # SIGTERM, then SIGKILL after this many seconds (all parts)
+
+    # --- parts ----------------------------------------------------------------
+    @property
+    def logs(self) -> Path:
+        return self.log_dir or self.settings.log_dir
+
+    def _say(self, line: str) -> None:
+        if self.report:
+            self.report(line)
 
     def _spawn(self, name: str, cmd: list[str], env: dict[str, str] | None = None) -> None:
-        log_dir = self.log_dir or self.settings.var_dir / "logs"
-        log_dir.mkdir(parents=True, exist_ok=True)
-        log = open(log_dir / f"{name}.log", "w", encoding="utf-8")  # noqa: SIM115
-        self.procs[name] = subprocess.Popen(
-            cmd,
-            cwd=self.settings.root,
-            env=env or child_env(self.settings),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        """Start a process that is not a Part (no port, no health check)."""
+        self.start_part(Part(name, cmd, env or child_env(self.settings)))
+
+    def _launch(self, part: Part, append: bool = False) -> subprocess.Popen:
+        self.logs.mkdir(parents=True, exist_ok=True)
+        log = open(self.logs / f"{part.name}.log", "a" if append else "w", encoding="utf-8")  # noqa: SIM115
+        try:
+            proc = subprocess.Popen(
+                part.cmd,
+                cwd=self.settings.root,
+                env=part.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+                preexec_fn=_die_with_parent if self.die_with_parent else None,  # noqa: PLW1509
+            )
+        finally:
+            log.close()  # the child has its own copy
+        self.procs[part.name] = proc
+        return proc
+
+    def start_part(self, part: Part) -> None:
+        """Start one part; PortInUse (and nothing started) when its port is taken."""
+        if part.port and port_in_use(part.host, part.port):
+            raise PortInUse(port_message(part.title, part.port, part.port_setting))
+        self.parts[part.name] = part
+        self._launch(part)
+
+    def restart(self, name: str) -> subprocess.Popen:
+        """Start a part that stopped again, with the same command (its log is continued)."""
+        part = self.parts[name]
+        old = self.procs.get(name)
+        if old is not None and old.poll() is None:
+            raise RuntimeError(f"{part.title} draait nog.")
+        if part.port and port_in_use(part.host, part.port):
+            raise PortInUse(port_message(part.title, part.port, part.port_setting))
+        with open(self.logs / f"{name}.log", "a", encoding="utf-8") as log:
+            log.write(f"\n--- opnieuw gestart om {time.strftime('%H:%M:%S')} ---\n")
+        return self._launch(part, append=True)
+
+    def healthy(self, name: str, timeout: float = 2.0) -> bool:
+        part = self.parts.get(name)
+        if part is None or not part.health:
+            return self.procs.get(name) is not None and self.procs[name].poll() is None
+        try:
+            status, _ = http_get(part.health, timeout=timeout)
+        except OSError:
+            return False
+        return status == 200
 
     def start_actions(self, port: int | None = None, name: str = "actions") -> None:
         """An action server (``port`` default: the settings' action port)."""
         s = self.settings
-        self._spawn(
-            name,
-            [bin_path("rasa"), "run", "actions", "--actions", "actions",
-             "--port", str(port or s.action_port)],
-        )  # fmt: skip
+        port = port or s.action_port
+        self.start_part(Part(
+            name, [*action_server_command(), "--host", s.action_host, "--port", str(port)],
+            child_env(s), host=s.action_host, port=port, port_setting="GEMEENTETOLK_ACTION_PORT",
+            health=f"http://{connect_host(s.action_host)}:{port}/health",
+        ))  # fmt: skip
 
     def start_rasa(self, port: int | None = None, name: str = "rasa",
                    extra_env: dict[str, str] | None = None) -> None:
         """A Rasa server (``port`` default: the settings' Rasa port), with the speed-ups."""
         s = self.settings
+        port = port or s.rasa_port
         cmd = [*rasa_server_command(), "run", "--model", str(s.model_dir),
-               "--port", str(port or s.rasa_port), "--interface", s.host, *RASA_FILES]  # fmt: skip
+               "--port", str(port), "--interface", s.host, *RASA_FILES]  # fmt: skip
         if self.enable_api:
             cmd += ["--enable-api", f"--auth-token={self.api_token}"]
-        self._spawn(name, cmd, {**rasa_env(s), **(extra_env or {})})
+        self.start_part(Part(
+            name, cmd, {**rasa_env(s), **(extra_env or {})}, host=s.host, port=port,
+            port_setting="GEMEENTETOLK_RASA_PORT",
+            health=f"http://{connect_host(s.host)}:{port}/webhooks/rest/",
+        ))  # fmt: skip
 
     def start_web(self) -> None:
         """The demo page with the chat widget (bot/web/server.py) on settings.web_port."""
         s = self.settings
-        self._spawn(
+        self.start_part(Part(
             "web",
             [sys.executable, "-m", "bot.web.server", "--host", s.host,
              "--port", str(s.web_port), "--rasa-url", s.rasa_url,
              "--municipality", s.municipality or "dijkstede"],
-        )  # fmt: skip
+            child_env(s), host=s.host, port=s.web_port, port_setting="GEMEENTETOLK_WEB_PORT",
+            health=f"http://{connect_host(s.host)}:{s.web_port}/health",
+        ))  # fmt: skip
 
     def start_workspace(self) -> None:
         """The workspace for editors and civil servants (bot/workspace) on its port."""
@@ -166,51 +306,60 @@ class Stack:
         env = child_env(s)
         if self.enable_api:
             env["GEMEENTETOLK_RASA_API_TOKEN"] = self.api_token
-        self._spawn(
+        self.start_part(Part(
             "workspace",
             [sys.executable, "-m", "bot.workspace.server", "--host", s.host,
              "--port", str(s.workspace.port), "--rasa-url", s.rasa_url],
-            env,
-        )  # fmt: skip
+            env, host=s.host, port=s.workspace.port, port_setting="GEMEENTETOLK_WORKSPACE_PORT",
+            health=f"http://{connect_host(s.host)}:{s.workspace.port}/health",
+        ))  # fmt: skip
 
+    # --- the whole stack ------------------------------------------------------------
     def start(self, timeout: float = 180.0) -> float:
-        """Start everything and wait until the assistant answers. Returns the seconds it took."""
+        """Start everything and wait until the assistant answers. Returns the seconds it took.
+
+        When one part fails to start, the parts that did start are stopped again.
+        """
         self.started_at = time.monotonic()
-        self.start_actions()
-        self.start_rasa()
-        if self.with_web:
-            self.start_web()
-        if self.with_workspace:
-            self.start_workspace()
-        self.wait_ready(timeout)
+        try:
+            self.start_actions()
+            self.start_rasa()
+            if self.with_web:
+                self.start_web()
+            if self.with_workspace:
+                self.start_workspace()
+            self.wait_ready(timeout)
+        except BaseException:
+            self.stop()
+            raise
         return time.monotonic() - self.started_at
 
     def wait_ready(self, timeout: float) -> None:
-        s = self.settings
-        deadline = time.monotonic() + timeout
-        checks = {
-            "actions": f"http://{s.host}:{s.action_port}/health",
-            "rasa": f"http://{s.host}:{s.rasa_port}/webhooks/rest/",
-            "web": f"http://{s.host}:{s.web_port}/health",
-            "workspace": f"http://{s.host}:{s.workspace.port}/health",
-        }
-        pending = {k: v for k, v in checks.items() if k in self.procs}
+        """Wait until every part with a health URL answers; RuntimeError when one stops."""
+        begin = time.monotonic()
+        deadline = begin + timeout
+        pending = [name for name, part in self.parts.items() if part.health and name in self.procs]
+        self._say(f"Wachten op: {', '.join(self.parts[n].title for n in pending)}...")
         while pending:
-            for name, url in list(pending.items()):
-                proc = self.procs[name]
+            for name in list(pending):
+                part, proc = self.parts[name], self.procs[name]
                 if proc.poll() is not None:
+                    if part.port and port_in_use(part.host, part.port):
+                        raise PortInUse(port_message(part.title, part.port, part.port_setting))
                     raise RuntimeError(
-                        f"{name} is gestopt (code {proc.returncode}). Zie var/logs/{name}.log."
+                        f"{part.title} is gestopt (code {proc.returncode}). "
+                        f"Zie {self.logs / (name + '.log')}."
                     )
-                try:
-                    status, _ = http_get(url)
-                except OSError:
-                    status = 0
-                if status == 200:
-                    del pending[name]
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"Niet op tijd gestart: {', '.join(pending)}.")
-            time.sleep(0.25)
+                if self.healthy(name):
+                    pending.remove(name)
+                    left = f" Nog bezig: {', '.join(self.parts[n].title for n in pending)}." if pending else ""
+                    self._say(f"- {part.title} is klaar ({time.monotonic() - begin:.0f} s).{left}")
+            if pending and time.monotonic() > deadline:
+                raise TimeoutError(
+                    f"Niet op tijd gestart: {', '.join(self.parts[n].title for n in pending)}."
+                )
+            if pending:
+                time.sleep(0.25)
 
     def send(self, sender: str, text: str, metadata: dict | None = None):
         payload: dict = {"sender": sender, "message": text}
@@ -231,7 +380,9 @@ class Stack:
             raise RuntimeError(f"tracker niet beschikbaar ({status})")
         return json.loads(body)
 
-    def stop(self) -> None:
+    def stop(self, timeout: float | None = None) -> None:
+        """SIGTERM to every part (its whole process group), SIGKILL after ``timeout`` seconds."""
+        deadline = time.monotonic() + (self.stop_timeout if timeout is None else timeout)
         for proc in self.procs.values():
             if proc.poll() is None:
                 try:
@@ -240,11 +391,20 @@ class Stack:
                     pass
         for proc in self.procs.values():
             try:
-                proc.wait(timeout=15)
+                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
+                try:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
                 proc.wait()
         self.procs.clear()
+
+    def run_forever(self, **supervisor_options: Any) -> int:
+        """Keep the started parts running until SIGINT/SIGTERM (see bot.cli.supervisor)."""
+        from bot.cli.supervisor import Supervisor
+
+        return Supervisor(self, **supervisor_options).run_forever()
 
     def __enter__(self) -> Stack:
         self.start()

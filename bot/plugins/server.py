@@ -12,13 +12,16 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from bot.plugins import patches
+from bot.services.noise import quiet_known_warnings
 from bot.services.settings import load_settings
 
 log = logging.getLogger(__name__)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
+    quiet_known_warnings()  # first: importing Rasa already warns
+    from bot.plugins import patches
+
     names = load_settings().patches
     try:
         patches.install(names)

@@ -6,6 +6,7 @@ Library functions (no Rasa). Personal data (name, e-mail, phone, summary) is nev
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import logging
 import re
@@ -116,8 +117,29 @@ class ContactDraft:
     subtopic: str | None = None
     official_terms: list[str] = field(default_factory=list)
     consent: bool = False
+    request_key: str | None = None  # request_key(): the same request is stored once
     conversation_id: str | None = None  # the Rasa sender id (the workspace shows the conversation)
 
+
+def request_key(draft: ContactDraft, conversation_id: str, now: datetime | None = None) -> str:
+    """A key for "this request from this conversation today": sending it again stores nothing new.
+
+    A hash (no personal data in clear) of the conversation id, the UTC day and the cleaned
+    fields of the request.
+    """
+    now = now or utcnow()
+    parts = [
+        conversation_id, now.date().isoformat(), clean_text(draft.summary, 2000) or "",
+        (clean_name(draft.name) or "").lower(), (clean_email(draft.email) or "").lower(),
+        re.sub(r"\D", "", draft.phone or ""), (clean_text(draft.contact_moment, 200) or "").lower(),
+        draft.municipality or "",
+    ]
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+# SQLite waits this long for a lock held by another process before saving fails (the user
+# then hears that saving did not work, with the phone route, instead of waiting for 30 s).
+CONTACT_BUSY_TIMEOUT = 5.0
 
 _factories: dict[str, sessionmaker] = {}
 _factories_lock = threading.Lock()
@@ -129,7 +151,7 @@ def get_factory(db_url: str) -> sessionmaker:
     with _factories_lock:
         factory = _factories.get(db_url)
         if factory is None:
-            engine = make_engine(db_url)
+            engine = make_engine(db_url, busy_timeout=CONTACT_BUSY_TIMEOUT)
             factory = session_factory(engine)
             _factories[db_url] = factory
         return factory
@@ -138,8 +160,10 @@ def get_factory(db_url: str) -> sessionmaker:
 def save_request(factory: sessionmaker, draft: ContactDraft, now: datetime | None = None) -> str:
     """Store a contact request in one transaction; returns its reference number.
 
-    Raises ValueError when the draft is incomplete or has no consent (nothing is stored),
-    ContactStoreError when the database fails.
+    With a ``draft.request_key`` the same request is stored once: sending it again returns
+    the reference of the stored one. Raises ValueError when the draft is incomplete or has no
+    consent (nothing is stored), ContactStoreError when the database fails (the transaction is
+    rolled back: nothing half-written stays behind).
     """
     if not draft.consent:
         raise ValueError("Zonder toestemming wordt niets opgeslagen.")
@@ -149,27 +173,42 @@ def save_request(factory: sessionmaker, draft: ContactDraft, now: datetime | Non
     if draft.phone and not clean_phone(draft.phone):
         raise ValueError("Het telefoonnummer is ongeldig.")
     now = now or utcnow()
-    for _attempt in range(5):
-        reference = new_reference()
-        try:
-            with unit_of_work(factory) as session:
-                session.add(ContactRequest(
-                    reference=reference, created_at=now, municipality=draft.municipality or None,
-                    department=draft.department or None, topic=draft.topic or None,
-                    subtopic=draft.subtopic or None, summary=clean_text(draft.summary, 2000),
-                    official_terms=json.dumps(draft.official_terms, ensure_ascii=False),
-                    name=clean_name(draft.name), email=email, phone=clean_phone(draft.phone) if draft.phone else None,
-                    contact_moment=clean_text(draft.contact_moment, 200), consent_at=now, status="open",
-                    conversation_id=(draft.conversation_id or None) and str(draft.conversation_id)[:255],
-                ))
+    try:
+        for _attempt in range(5):
+            existing = _reference_for_key(factory, draft.request_key)
+            if existing:
+                logger.info("Contact request %s was already stored (sent again)", existing)
+                return existing
+            reference = new_reference()
+            try:
+                with unit_of_work(factory) as session:
+                    session.add(ContactRequest(
+                        reference=reference, created_at=now, municipality=draft.municipality or None,
+                        department=draft.department or None, topic=draft.topic or None,
+                        subtopic=draft.subtopic or None, summary=clean_text(draft.summary, 2000),
+                        official_terms=json.dumps(draft.official_terms, ensure_ascii=False),
+                        name=clean_name(draft.name), email=email,
+                        phone=clean_phone(draft.phone) if draft.phone else None,
+                        contact_moment=clean_text(draft.contact_moment, 200), consent_at=now,
+                        status="open", request_key=draft.request_key or None,
+                        conversation_id=(draft.conversation_id or None) and str(draft.conversation_id)[:255],
+                    ))
+            except IntegrityError:
+                continue  # a reference collision, or the same request stored just now
             logger.info("Contact request %s stored (municipality=%s)", reference, draft.municipality)
             return reference
-        except IntegrityError:
-            continue  # reference collision: try another one
-        except Exception as err:  # noqa: BLE001 - any database failure becomes one clear error
-            logger.warning("Storing a contact request failed: %s", type(err).__name__)
-            raise ContactStoreError(str(type(err).__name__)) from err
+    except Exception as err:  # noqa: BLE001 - any database failure becomes one clear error
+        logger.warning("Storing a contact request failed: %s", type(err).__name__)
+        raise ContactStoreError(str(type(err).__name__)) from err
     raise ContactStoreError("Geen uniek referentienummer gevonden.")
+
+
+def _reference_for_key(factory: sessionmaker, key: str | None) -> str | None:
+    if not key:
+        return None
+    with unit_of_work(factory) as session:
+        return session.scalars(
+            select(ContactRequest.reference).where(ContactRequest.request_key == key)).first()
 
 
 @dataclass(frozen=True)
@@ -267,11 +306,13 @@ class PurgeResult:
     events: int
     conversations: int
     tracker_found: bool
+    gaps: int = 0  # glossary gaps: words users typed that the glossary lacked
 
 
 def purge(factory: sessionmaker, tracker_db_url: str | None, older_than_days: int = DEFAULT_RETENTION_DAYS,
           now: datetime | None = None) -> PurgeResult:
-    """Delete contact requests and Rasa conversation events older than the retention period."""
+    """Delete all stored user text older than the retention period: contact requests, Rasa
+    conversation events and glossary gaps (a word last asked before the cutoff)."""
     if older_than_days < 1:
         raise ValueError("De bewaartermijn moet minstens 1 dag zijn.")
     now = now or utcnow()
@@ -281,6 +322,7 @@ def purge(factory: sessionmaker, tracker_db_url: str | None, older_than_days: in
         for row in old:
             session.delete(row)
         n_requests = len(old)
+        n_gaps = _purge_gaps(session, cutoff)
     n_events = n_convs = 0
     found = False
     if tracker_db_url:
@@ -297,7 +339,19 @@ def purge(factory: sessionmaker, tracker_db_url: str | None, older_than_days: in
                         text("DELETE FROM events WHERE timestamp < :c"), {"c": cutoff_ts}).rowcount
         finally:
             engine.dispose()
-    return PurgeResult(cutoff, n_requests, n_events, int(n_convs or 0), found)
+    return PurgeResult(cutoff, n_requests, n_events, int(n_convs or 0), found, n_gaps)
+
+
+def _purge_gaps(session, cutoff: datetime) -> int:
+    """Glossary gaps (words as users typed them) last asked before ``cutoff``."""
+    from sqlalchemy import delete
+
+    from glossary.store import gaps_table
+
+    if not inspect(session.connection()).has_table(gaps_table.name):
+        return 0
+    result = session.execute(delete(gaps_table).where(gaps_table.c.last_asked < cutoff))
+    return int(result.rowcount or 0)
 
 
 def count_requests(factory: sessionmaker) -> int:

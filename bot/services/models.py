@@ -76,6 +76,9 @@ class ContactRequest(Base):
     consent_at = Column(DateTime, nullable=False)  # UTC; no row without consent
     status = Column(String(16), nullable=False, default="open")  # open | closed
     closed_at = Column(DateTime)
+    # Hash of conversation, day and fields: the same request sent twice is stored once
+    # (bot.services.contact.request_key; migration f001).
+    request_key = Column(String(64), unique=True, index=True)
     # Handling in the workspace (migration w001): the Rasa conversation (sender id) it came
     # from, who picked it up, who closed it and the closing note.
     conversation_id = Column(String(255))

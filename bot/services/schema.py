@@ -30,6 +30,7 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 MODEL_MODULES: list[str] = [
     "bot.services.models",
     "bot.services.workspace_models",
+    "bot.services.learning_models",
 ]
 
 

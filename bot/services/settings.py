@@ -6,6 +6,7 @@ import os
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -36,6 +37,19 @@ class WorkspaceSettings:
 
 
 @dataclass(frozen=True)
+class LearningSettings:
+    """The learning loop (issue 15): inbox, social enterprise register."""
+
+    # A message whose intent confidence is below this goes to the inbox (0..1).
+    low_confidence: float = 0.7
+    # Register entries are deleted by `gemeentetolk purge` after this many days.
+    register_retention_days: int = 730
+    # The public address of the workspace for the withdrawal link in the register's
+    # confirmation (the page /afmelden/<token> needs no login). Empty: the workspace URL.
+    public_url: str = ""
+
+
+@dataclass(frozen=True)
 class Settings:
     root: Path
     db_url: str
@@ -55,8 +69,31 @@ class Settings:
     glossary_editor: str = ""
     # Which Rasa speed-ups bot.plugins.server installs (names in bot.plugins.patches).
     patches: tuple[str, ...] = ("action_validator", "event_lookup")
+    # GEMEENTETOLK_TODAY (tests only): the date dated facts are judged on. None: today in
+    # Europe/Amsterdam (bot.services.facts.today).
+    today: date | None = None
+    # Scaled profile: Redis for the lock store and the channels' shared state (rate limits,
+    # button memory). Empty: in-process state (one Rasa process, the default).
+    redis_url: str = ""
+    # The action server: the address it listens on (loopback unless the scaled profile needs
+    # more) and the shared secret the Rasa server sends with every call
+    # (GEMEENTETOLK_ACTION_SECRET; empty: generated once into var/action_secret).
+    action_host: str = "127.0.0.1"
+    action_secret_env: str = field(default="", repr=False)
+    # Website sessions end after this many hours without a message.
+    session_idle_hours: float = 24.0
+    # Website channel rate limits (per conversation, per address, new sessions per address).
+    web_messages_per_minute: int = 20
+    web_address_messages_per_minute: int = 20
+    web_sessions_per_minute: int = 20
+    # How long user text is kept (contact requests, conversations, glossary gaps).
+    retention_days: int = 90
+    # Where `gemeentetolk run|shell` write the parts' logs (default var/logs).
+    log_dir_env: str = ""
     # The workspace (Beheer) for editors and civil servants: GEMEENTETOLK_WORKSPACE_*.
     workspace: WorkspaceSettings = field(default_factory=lambda: WorkspaceSettings())
+    # The learning loop: GEMEENTETOLK_INBOX_LOW_CONFIDENCE, GEMEENTETOLK_REGISTER_*, ...
+    learning: LearningSettings = field(default_factory=lambda: LearningSettings())
 
     @property
     def web_secret(self) -> bytes:
@@ -64,6 +101,17 @@ class Settings:
         if self.web_secret_env:
             return self.web_secret_env.encode("utf-8")
         return load_or_create_secret(self.var_dir / "web_secret")
+
+    @property
+    def action_secret(self) -> str:
+        """The shared secret between the Rasa server and the action server."""
+        if self.action_secret_env:
+            return self.action_secret_env
+        return load_or_create_secret(self.var_dir / "action_secret").decode("ascii")
+
+    @property
+    def log_dir(self) -> Path:
+        return Path(self.log_dir_env) if self.log_dir_env else self.var_dir / "logs"
 
     @property
     def web_url(self) -> str:
@@ -81,6 +129,11 @@ class Settings:
         return f"http://localhost:{self.workspace.port}/"
 
     @property
+    def public_workspace_url(self) -> str:
+        """Where entrepreneurs reach the workspace's public pages (the withdrawal link)."""
+        return (self.learning.public_url or self.workspace_url).rstrip("/") + "/"
+
+    @property
     def glossary_nlu_path(self) -> Path:
         """The NLU file generated from the glossary (``glossary export-nlu``)."""
         return self.root / "data" / "nlu" / "glossary.yml"
@@ -88,6 +141,11 @@ class Settings:
     @property
     def var_dir(self) -> Path:
         return self.root / "var"
+
+    @property
+    def domain_dir(self) -> Path:
+        """The Rasa domain files (the action server reads the answer texts there)."""
+        return self.root / "bot" / "domain"
 
     @property
     def municipalities_dir(self) -> Path:
@@ -99,7 +157,12 @@ class Settings:
 
     @property
     def action_url(self) -> str:
-        return f"http://{self.host}:{self.action_port}/webhook"
+        return f"http://{connect_host(self.action_host)}:{self.action_port}/webhook"
+
+
+def connect_host(host: str) -> str:
+    """The address to connect to a server that listens on ``host`` (all interfaces: loopback)."""
+    return {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)
 
 
 def _port(env: Mapping[str, str], name: str, default: int) -> int:
@@ -169,14 +232,56 @@ def _origins(env: Mapping[str, str], web_port: int) -> tuple[str, ...]:
     return tuple(dict.fromkeys(origins))
 
 
-def _secret(env: Mapping[str, str]) -> str:
-    secret = env.get("GEMEENTETOLK_WEB_SECRET", "").strip()
+def _secret(env: Mapping[str, str], name: str = "GEMEENTETOLK_WEB_SECRET") -> str:
+    secret = env.get(name, "").strip()
     if secret and len(secret) < MIN_SECRET_CHARS:
         raise ValueError(
-            f"GEMEENTETOLK_WEB_SECRET is te kort: gebruik minstens {MIN_SECRET_CHARS} tekens "
+            f"{name} is te kort: gebruik minstens {MIN_SECRET_CHARS} tekens "
             "(bijvoorbeeld: python -c 'import secrets; print(secrets.token_urlsafe(48))')."
         )
+    if name == "GEMEENTETOLK_ACTION_SECRET" and not all(33 <= ord(c) < 127 for c in secret):
+        # It travels in an HTTP header: printable ASCII only.
+        raise ValueError(f"{name} mag alleen gewone tekens bevatten (geen spaties of accenten).")
     return secret
+
+
+def _number(env: Mapping[str, str], name: str, default: float, low: float, high: float,
+            what: str) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw.replace(",", "."))
+    except ValueError:
+        value = float("nan")
+    if not low <= value <= high:  # also false for nan
+        raise ValueError(f"{name} moet {what} zijn ({low:g} tot en met {high:g}), niet {raw!r}.")
+    return value
+
+
+def _whole(env: Mapping[str, str], name: str, default: int, low: int, high: int,
+           what: str = "een getal") -> int:
+    value = _number(env, name, default, low, high, what)
+    if value != int(value):
+        raise ValueError(f"{name} moet een heel getal zijn, niet {env.get(name)!r}.")
+    return int(value)
+
+
+def _host(env: Mapping[str, str], name: str, default: str) -> str:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(raw)
+    except ValueError:
+        if raw != "localhost":
+            raise ValueError(
+                f"{name} moet een IP-adres zijn, bijvoorbeeld 127.0.0.1 (alleen deze machine) "
+                f"of 0.0.0.0 (alle netwerken), niet {raw!r}."
+            ) from None
+    return raw
 
 
 def load_settings(env: Mapping[str, str] | None = None, root: Path | None = None) -> Settings:
@@ -200,17 +305,55 @@ def load_settings(env: Mapping[str, str] | None = None, root: Path | None = None
         allowed_origins=_origins(env, web_port),
         glossary_editor=env.get("GLOSSARY_EDITOR") or _login_name(),
         patches=_patches(env),
+        today=_today(env),
+        redis_url=_redis_url(env),
+        action_host=_host(env, "GEMEENTETOLK_ACTION_HOST", "127.0.0.1"),
+        action_secret_env=_secret(env, "GEMEENTETOLK_ACTION_SECRET"),
+        session_idle_hours=_number(env, "GEMEENTETOLK_SESSION_IDLE_HOURS", 24.0, 0.01, 24 * 365,
+                                   "een aantal uren"),
+        web_messages_per_minute=_whole(env, "GEMEENTETOLK_WEB_MESSAGES_PER_MINUTE", 20, 1,
+                                       1_000_000, "een aantal berichten per minuut"),
+        web_address_messages_per_minute=_whole(
+            env, "GEMEENTETOLK_WEB_ADDRESS_MESSAGES_PER_MINUTE", 20, 1, 1_000_000,
+            "een aantal berichten per minuut"),
+        web_sessions_per_minute=_whole(env, "GEMEENTETOLK_WEB_SESSIONS_PER_MINUTE", 20, 1,
+                                       1_000_000, "een aantal gesprekken per minuut"),
+        retention_days=_whole(env, "GEMEENTETOLK_RETENTION_DAYS", 90, 1, 36_500,
+                              "een aantal dagen"),
+        log_dir_env=(env.get("GEMEENTETOLK_LOG_DIR") or "").strip(),
         workspace=_workspace(env),
+        learning=_learning(env),
     )
 
 
-def _whole(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
-    raw = env.get(name, "").strip()
+def _today(env: Mapping[str, str]) -> date | None:
+    raw = (env.get("GEMEENTETOLK_TODAY") or "").strip()
     if not raw:
-        return default
-    if not raw.isdigit() or not low <= int(raw) <= high:
-        raise ValueError(f"{name} moet een heel getal van {low} tot en met {high} zijn, niet {raw!r}.")
-    return int(raw)
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise ValueError(
+            f"GEMEENTETOLK_TODAY moet een datum zijn als 2028-01-15 (JJJJ-MM-DD), niet {raw!r}. "
+            "Gebruik deze instelling alleen in tests."
+        ) from None
+
+
+def _redis_url(env: Mapping[str, str]) -> str:
+    raw = (env.get("GEMEENTETOLK_REDIS_URL") or "").strip()
+    if not raw:
+        return ""
+    parts = urlsplit(raw)
+    if parts.scheme not in ("redis", "rediss", "unix") or not (parts.hostname or parts.path):
+        raise ValueError(
+            "GEMEENTETOLK_REDIS_URL moet een Redis-adres zijn, bijvoorbeeld "
+            f"redis://127.0.0.1:6379/0, niet {raw!r}."
+        )
+    try:
+        parts.port  # noqa: B018 - raises ValueError for a bad port
+    except ValueError:
+        raise ValueError(f"GEMEENTETOLK_REDIS_URL heeft een ongeldige poort: {raw!r}.") from None
+    return raw
 
 
 def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
@@ -244,6 +387,30 @@ def _workspace(env: Mapping[str, str]) -> WorkspaceSettings:
         finetune=_flag(env, "GEMEENTETOLK_PUBLISH_FINETUNE", True),
         theme_css=_theme_css(env),
         theme_class=_theme_class(env),
+    )
+
+
+def _learning(env: Mapping[str, str]) -> LearningSettings:
+    raw = env.get("GEMEENTETOLK_INBOX_LOW_CONFIDENCE", "").strip().replace(",", ".")
+    low = 0.7
+    if raw:
+        try:
+            low = float(raw)
+        except ValueError:
+            low = -1.0
+        if not 0.0 <= low <= 1.0:
+            raise ValueError("GEMEENTETOLK_INBOX_LOW_CONFIDENCE moet een getal van 0 tot en met 1 "
+                             f"zijn, bijvoorbeeld 0.7, niet {raw!r}.")
+    public = env.get("GEMEENTETOLK_PUBLIC_WORKSPACE_URL", "").strip()
+    if public:
+        parts = urlsplit(public)
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+            raise ValueError("GEMEENTETOLK_PUBLIC_WORKSPACE_URL moet een adres zijn zoals "
+                             f"https://beheer.gemeente.nl, niet {public!r}.")
+    return LearningSettings(
+        low_confidence=low,
+        register_retention_days=_whole(env, "GEMEENTETOLK_REGISTER_RETENTION_DAYS", 730, 1, 3650),
+        public_url=public,
     )
 
 

@@ -12,16 +12,25 @@ import threading
 import time
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-TOKEN_VERSION = "v1"
+from bot.services.feedback import clean_marker
+
+TOKEN_VERSION = "v2"
 SESSION_ID_BYTES = 16  # 128 bits: unguessable
 SIGNATURE_CHARS = 43  # the full HMAC-SHA256 in unpadded base64url
+DEFAULT_IDLE_SECONDS = 24 * 3600
+CLOCK_SKEW_SECONDS = 300  # a token issued this far "in the future" is still accepted
 
 # Dutch messages for refused requests (the widget shows them as they are).
 MSG_NO_SESSION = (
     "Je gesprek is niet (meer) geldig. Laad de pagina opnieuw om een nieuw gesprek te beginnen."
+)
+MSG_EXPIRED = (
+    "Je gesprek is verlopen, omdat het een tijd stil was. "
+    "Laad de pagina opnieuw om een nieuw gesprek te beginnen."
 )
 MSG_ORIGIN = "Deze chat werkt alleen op de website van de gemeente. Dit verzoek is geweigerd."
 MSG_RATE = (
@@ -40,6 +49,12 @@ MSG_FAILED = (
     "Heb je haast? Bel dan de gemeente op 14 met daarachter het netnummer van je gemeente."
 )
 
+MSG_PHONE = "Heb je haast? Bel dan de gemeente op 14 met daarachter het netnummer van je gemeente."
+MSG_NOT_SAVED = (
+    "Sorry, het opslaan is nu niet gelukt. Wat je net stuurde, is niet bewaard. "
+    "Probeer het over een paar minuten opnieuw."
+)
+
 CONTACT_PAYLOAD = "/ask_contact"
 CONTACT_TITLE = "Praat met een medewerker"
 
@@ -55,35 +70,80 @@ def _b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
 
 
-class SessionSigner:
-    """Issues ``v1.<id>.<signature>`` tokens; ``verify`` returns the id or None."""
+@dataclass(frozen=True)
+class SessionCheck:
+    """What a token says: the session id when it is valid, and whether it only expired."""
 
-    def __init__(self, secret: bytes) -> None:
+    session_id: str | None
+    expired: bool = False
+    issued_at: int | None = None
+
+
+class SessionSigner:
+    """Issues ``v2.<id>.<issued>.<signature>`` tokens (``issued``: unix seconds, base 36).
+
+    A token is valid for ``idle_seconds`` after it was issued. Every answer of the channel
+    carries a fresh token for the same session, so a conversation ends only after that long
+    without activity. Changing the secret ends every conversation at once.
+    """
+
+    def __init__(self, secret: bytes, idle_seconds: float = DEFAULT_IDLE_SECONDS,
+                 clock: Callable[[], float] = time.time) -> None:
         if len(secret) < 16:
             raise ValueError("The website secret must be at least 16 bytes.")
         self._secret = secret
+        self.idle_seconds = idle_seconds
+        self._clock = clock
 
-    def _sign(self, session_id: str) -> str:
-        mac = hmac.new(self._secret, f"{TOKEN_VERSION}:{session_id}".encode(), hashlib.sha256)
-        return _b64(mac.digest())
+    def _sign(self, session_id: str, issued: str) -> str:
+        message = f"{TOKEN_VERSION}:{session_id}:{issued}".encode()
+        return _b64(hmac.new(self._secret, message, hashlib.sha256).digest())
+
+    def token_for(self, session_id: str) -> str:
+        """A fresh token for an existing session (issued now)."""
+        issued = _base36(int(self._clock()))
+        return f"{TOKEN_VERSION}.{session_id}.{issued}.{self._sign(session_id, issued)}"
 
     def issue(self) -> tuple[str, str]:
         """A new (session id, token) pair."""
         session_id = _b64(secrets.token_bytes(SESSION_ID_BYTES))
-        return session_id, f"{TOKEN_VERSION}.{session_id}.{self._sign(session_id)}"
+        return session_id, self.token_for(session_id)
+
+    def check(self, token: object) -> SessionCheck:
+        invalid = SessionCheck(None)
+        if not isinstance(token, str) or len(token) > 200:
+            return invalid
+        parts = token.strip().split(".")
+        if len(parts) != 4 or parts[0] != TOKEN_VERSION:
+            return invalid
+        _, session_id, issued, signature = parts
+        if len(session_id) != 22 or len(signature) != SIGNATURE_CHARS:
+            return invalid
+        if not 1 <= len(issued) <= 8 or not issued.isalnum() or not issued.isascii():
+            return invalid
+        if not hmac.compare_digest(self._sign(session_id, issued), signature):
+            return invalid
+        issued_at = int(issued, 36)
+        age = self._clock() - issued_at
+        if age < -CLOCK_SKEW_SECONDS:
+            return invalid
+        if age > self.idle_seconds:
+            return SessionCheck(None, expired=True, issued_at=issued_at)
+        return SessionCheck(session_id, issued_at=issued_at)
 
     def verify(self, token: object) -> str | None:
-        if not isinstance(token, str) or len(token) > 200:
-            return None
-        parts = token.strip().split(".")
-        if len(parts) != 3 or parts[0] != TOKEN_VERSION:
-            return None
-        _, session_id, signature = parts
-        if len(session_id) != 22 or len(signature) != SIGNATURE_CHARS:
-            return None
-        if not hmac.compare_digest(self._sign(session_id), signature):
-            return None
-        return session_id
+        """The session id of a valid, unexpired token; else None."""
+        return self.check(token).session_id
+
+
+def _base36(number: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    out = ""
+    while True:
+        number, rest = divmod(number, 36)
+        out = digits[rest] + out
+        if number == 0:
+            return out
 
 
 def bearer_token(authorization: str | None) -> str | None:
@@ -220,7 +280,22 @@ def clean_bot_message(message: dict[str, Any]) -> dict[str, Any] | None:
     terms = clean_terms(message.get("custom"))
     if terms:
         out["terms"] = terms
+    marker = clean_marker(message.get("custom"))  # "Had je hier iets aan?" for this answer
+    if marker:
+        out["feedback"] = marker
     return out if len(out) > 1 else None
+
+
+def _attach(target: dict[str, Any], extra: dict[str, Any]) -> bool:
+    """Rasa sends ``custom`` (terms, feedback marker) apart from the text: attach it to the
+    bot message before it. False when ``extra`` is a message of its own."""
+    if not set(extra) - {"from"} <= {"terms", "feedback"} or target.get("from") != "bot":
+        return False
+    if extra.get("terms"):
+        target.setdefault("terms", []).extend(extra["terms"])
+    if extra.get("feedback"):
+        target["feedback"] = extra["feedback"]
+    return True
 
 
 def merge_messages(messages: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -231,8 +306,7 @@ def merge_messages(messages: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
         msg = clean_bot_message(raw)
         if msg is None:
             continue
-        if set(msg) == {"from", "terms"} and merged and merged[-1]["from"] == "bot":
-            merged[-1].setdefault("terms", []).extend(msg["terms"])
+        if merged and _attach(merged[-1], msg):
             continue
         merged.append(msg)
     return merged
@@ -250,18 +324,35 @@ def user_display_text(text: str, last_buttons: list[dict[str, str]]) -> str:
     return "(knop gekozen)"
 
 
+# The contact form's questions whose answers are personal data: /history never shows them.
+PERSONAL_SLOTS = frozenset({"contact_name", "contact_email", "contact_phone", "contact_moment"})
+HIDDEN_ANSWER = "(je gegevens voor het contactverzoek; die laat ik hier niet zien)"
+
+
 def history_from_events(events: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """Tracker events (as dicts) -> the messages the widget shows after a page reload.
 
     The explained glossary terms come with the answer they belong to (``custom.terms``).
+    A user message sent while the contact form asked for a personal detail (the form's
+    ``requested_slot`` is one of PERSONAL_SLOTS) is shown as HIDDEN_ANSWER, not as typed.
     """
     messages: list[dict[str, Any]] = []
     last_buttons: list[dict[str, str]] = []
+    requested: object = None
     for event in events:
         kind = event.get("event")
+        if kind == "slot" and event.get("name") == "requested_slot":
+            requested = event.get("value")
+        elif kind == "active_loop" and not event.get("name"):
+            requested = None
+        elif kind in ("restart", "session_started"):
+            requested = None
         if kind == "user":
             text = event.get("text")
             if isinstance(text, str) and text:
+                if requested in PERSONAL_SLOTS:
+                    messages.append({"from": "user", "text": HIDDEN_ANSWER})
+                    continue
                 shown = user_display_text(text, last_buttons)
                 messages.append({"from": "user", "text": shown[:MAX_TEXT]})
         elif kind == "bot":
@@ -276,8 +367,7 @@ def history_from_events(events: Iterable[dict[str, Any]]) -> list[dict[str, Any]
             if msg is None:
                 continue
             last_buttons = msg.get("buttons", last_buttons)
-            if set(msg) == {"from", "terms"} and messages and messages[-1]["from"] == "bot":
-                messages[-1].setdefault("terms", []).extend(msg["terms"])
+            if messages and _attach(messages[-1], msg):
                 continue
             messages.append(msg)
     return messages[-MAX_HISTORY:]

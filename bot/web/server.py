@@ -104,6 +104,16 @@ class Handler(BaseHTTPRequestHandler):
 
     do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _refuse  # noqa: N815
 
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """Malformed requests (bad request line, unknown method, too long): a Dutch line, not
+        the standard library's English page."""
+        self.close_connection = True
+        body = b"Dit verzoek kan deze server niet lezen.\n"
+        try:
+            self._send(code, body, "text/plain; charset=utf-8")
+        except (OSError, AttributeError):
+            pass
+
 
 def make_server(host: str, port: int, rasa_url: str, municipality: str) -> ThreadingHTTPServer:
     handler = partial(Handler, rasa_url=rasa_url, municipality=municipality)

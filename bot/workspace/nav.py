@@ -22,6 +22,12 @@ AREAS: list[str] = [
     "contactverzoeken",
     "publiceren",
     "beheer",
+    # The learning loop (issue 15); "afmelden" is the public withdrawal page (no menu item).
+    "inbox",
+    "woorden",
+    "register",
+    "rapport",
+    "afmelden",
 ]
 
 
@@ -39,6 +45,10 @@ NAVIGATION: list[NavItem] = [
     NavItem("gemeenten.index", "Antwoorden en feiten", ("redacteur", "beoordelaar"), "/gemeenten"),
     NavItem("publiceren.index", "Publiceren", ("redacteur", "beoordelaar"), "/publiceren"),
     NavItem("contactverzoeken.index", "Contactverzoeken", ("medewerker",), "/contactverzoeken"),
+    NavItem("inbox.index", "Inbox", ("redacteur", "beoordelaar"), "/inbox"),
+    NavItem("woorden.index", "Ontbrekende woorden", ("redacteur", "beoordelaar"), "/woorden"),
+    NavItem("register.index", "Register", ("medewerker",), "/register"),
+    NavItem("rapport.index", "Rapport", ("redacteur", "beoordelaar", "medewerker", "beheerder"), "/rapport"),
     NavItem("beheer.accounts", "Accounts", ("beheerder",), "/beheer/accounts"),
     NavItem("beheer.logboek", "Logboek", ("beheerder",), "/beheer/logboek"),
 ]

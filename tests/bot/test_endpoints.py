@@ -10,12 +10,29 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_action_url_comes_from_the_environment(monkeypatch) -> None:
     monkeypatch.setenv("GEMEENTETOLK_ACTION_URL", "http://127.0.0.1:6123/webhook")
     monkeypatch.setenv("GEMEENTETOLK_TRACKER_DB_URL", "sqlite:///tracker.db")
+    monkeypatch.setenv("GEMEENTETOLK_ACTION_SECRET", "s" * 40)
     endpoints = read_endpoints_from_path(ROOT / "bot" / "endpoints.yml")
     assert endpoints.action.url == "http://127.0.0.1:6123/webhook"
 
 
+def test_rasa_sends_the_action_secret_with_every_action_call(monkeypatch, tmp_path) -> None:
+    """The header the action server checks (actions/server.py) comes from the same setting the
+    launcher passes to both servers."""
+    from bot.cli.stack import child_env
+    from bot.services.settings import load_settings
+
+    env = child_env(load_settings(env={}, root=tmp_path))
+    for name in ("GEMEENTETOLK_ACTION_URL", "GEMEENTETOLK_TRACKER_DB_URL", "GEMEENTETOLK_ACTION_SECRET"):
+        monkeypatch.setenv(name, env[name])
+    endpoints = read_endpoints_from_path(ROOT / "bot" / "endpoints.yml")
+    assert endpoints.action.headers == {"Authorization": f"Bearer {env['GEMEENTETOLK_ACTION_SECRET']}"}
+    assert len(env["GEMEENTETOLK_ACTION_SECRET"]) >= 32
+    assert (tmp_path / "var" / "action_secret").stat().st_mode & 0o077 == 0  # only the owner reads it
+
+
 def _endpoints(monkeypatch, tracker_db_url: str):
     monkeypatch.setenv("GEMEENTETOLK_ACTION_URL", "http://127.0.0.1:5055/webhook")
+    monkeypatch.setenv("GEMEENTETOLK_ACTION_SECRET", "s" * 40)
     monkeypatch.setenv("GEMEENTETOLK_TRACKER_DB_URL", tracker_db_url)
     return read_endpoints_from_path(ROOT / "bot" / "endpoints.yml")
 

@@ -112,6 +112,12 @@ class FakeAgent:
                     }
                 }
             )
+        elif text == "antwoord":
+            import secrets
+
+            replies.append({"text": "Zo schrijf je in op een opdracht van de gemeente."})
+            marker = {"answer": "procurement/bidding", "ref": secrets.token_urlsafe(18)}
+            replies.append({"custom": {"feedback": marker}})
         elif text == "slotterm":
             # only the slot is set: terms travel with the message or not at all
             replies.append({"text": "Bij een aanbesteding mag iedereen bieden.\n\nTweede deel."})
@@ -144,9 +150,11 @@ class FakeAgent:
 class ChannelServer:
     """Runs the website channel on a free port in a background thread."""
 
-    def __init__(self, secret: bytes, origins: tuple[str, ...] = (ORIGIN,), **channel_kwargs: Any):
+    def __init__(self, secret: bytes, origins: tuple[str, ...] = (ORIGIN,), channel: Any = None,
+                 **channel_kwargs: Any):
         self.secret = secret
         self.origins = origins
+        self.channel = channel  # another input channel instead of the website channel (REST)
         self.channel_kwargs = channel_kwargs
         self.port = free_port()
         self.agent = FakeAgent()
@@ -168,7 +176,7 @@ class ChannelServer:
         app = Sanic(f"website_test_{next(_app_names)}")
         Sanic.test_mode = True  # lets several test apps run in one process (as sanic-testing does)
         configure_cors(app, None)  # as `rasa run` does without --cors
-        channel = WebsiteInput(self.secret, self.origins, **self.channel_kwargs)
+        channel = self.channel or WebsiteInput(self.secret, self.origins, **self.channel_kwargs)
         register([channel], app, route="/webhooks/")
         app.ctx.agent = self.agent
         ready = threading.Event()
@@ -182,6 +190,7 @@ class ChannelServer:
                     host="127.0.0.1", port=self.port, return_asyncio_server=True, access_log=False
                 )
                 await self._server.startup()
+                await self._server.before_start()  # listeners, as `rasa run` triggers them
                 await self._server.start_serving()
 
             try:
@@ -215,6 +224,16 @@ class ChannelServer:
         self,
         method: str,
         path: str,
+        *args: Any,
+        prefix: str = PREFIX,
+        **kwargs: Any,
+    ) -> tuple[int, Any, dict[str, str]]:
+        return self._request(method, prefix + path, *args, **kwargs)
+
+    def _request(
+        self,
+        method: str,
+        path: str,
         body: Any = None,
         *,
         raw: bytes | None = None,
@@ -232,7 +251,7 @@ class ChannelServer:
         if data is not None and content_type:
             headers["Content-Type"] = content_type
         req = urllib.request.Request(
-            self.url + PREFIX + path, data=data, method=method, headers=headers
+            self.url + path, data=data, method=method, headers=headers
         )
         try:
             with urllib.request.urlopen(req, timeout=10) as resp:  # noqa: S310 - localhost

@@ -62,11 +62,17 @@ def test_shell_starts_rasa_shell_with_the_server_settings(monkeypatch) -> None:
     monkeypatch.setattr(stack_module.Stack, "wait_ready", lambda self, timeout: None)
     monkeypatch.setattr(stack_module.Stack, "stop", lambda self: calls.setdefault("stopped", True))
 
-    def fake_call(cmd, cwd, env):
-        calls.update(cmd=cmd, env=env)
-        return 0
+    class FakeShell:
+        def __init__(self, cmd, cwd, env):
+            calls.update(cmd=cmd, env=env)
 
-    monkeypatch.setattr(subprocess, "call", fake_call)
+        def wait(self, timeout=None):
+            return 0
+
+        def poll(self):
+            return 0
+
+    monkeypatch.setattr(subprocess, "Popen", FakeShell)
     monkeypatch.delenv("TF_INTRA_OP_PARALLELISM_THREADS", raising=False)
     assert main(["shell"]) == 0
     assert calls["actions"] and calls["stopped"]

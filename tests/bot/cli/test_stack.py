@@ -13,7 +13,7 @@ def test_rasa_parses_the_api_token_even_when_it_starts_with_a_dash(monkeypatch, 
     from rasa.__main__ import create_argument_parser
 
     spawned: dict = {}
-    monkeypatch.setattr(stack_module.Stack, "_spawn", lambda self, name, cmd, env=None: spawned.update(cmd=cmd))
+    monkeypatch.setattr(stack_module.Stack, "start_part", lambda self, part: spawned.update(cmd=part.cmd))
     stack = stack_module.Stack(load_settings(env={}, root=tmp_path), enable_api=True, api_token=token)
     stack.start_rasa()
     cmd = spawned["cmd"]
@@ -26,3 +26,11 @@ def test_generated_tokens_never_start_with_a_dash(tmp_path) -> None:
     settings = load_settings(env={}, root=tmp_path)
     tokens = {stack_module.Stack(settings).api_token for _ in range(500)}
     assert len(tokens) == 500 and not any(t.startswith("-") for t in tokens)
+
+
+def test_the_test_date_reaches_the_action_server(monkeypatch):
+    """GEMEENTETOLK_TODAY in the settings (tests only) is passed to the processes."""
+    monkeypatch.delenv("GEMEENTETOLK_TODAY", raising=False)
+    assert "GEMEENTETOLK_TODAY" not in stack_module.child_env(load_settings(env={}))
+    env = stack_module.child_env(load_settings(env={"GEMEENTETOLK_TODAY": "2028-01-15"}))
+    assert env["GEMEENTETOLK_TODAY"] == "2028-01-15"

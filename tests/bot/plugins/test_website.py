@@ -32,7 +32,7 @@ def test_session_ids_are_unique():
     "mangle",
     [
         lambda t: t[:-1] + ("A" if t[-1] != "A" else "B"),  # signature changed
-        lambda t: "v2" + t[2:],  # other version
+        lambda t: "v1" + t[2:],  # other version (v1 tokens had no time: refused)
         lambda t: t.rsplit(".", 1)[0],  # no signature
         lambda t: "",
         lambda t: None,
@@ -311,7 +311,7 @@ def test_forged_session_is_401(server, session):
     forged = session[:-2] + ("AA" if not session.endswith("AA") else "BB")
     status, body, _ = server.send(forged, {"message": "hallo"})
     assert status == 401
-    fake_id = "v1.AAAAAAAAAAAAAAAAAAAAAA." + "A" * 43
+    fake_id = "v2.AAAAAAAAAAAAAAAAAAAAAA.tpdxf5." + "A" * 43
     assert server.send(fake_id, {"message": "hallo"})[0] == 401
     assert server.request("GET", "/history", token=fake_id)[0] == 401
 
@@ -362,7 +362,18 @@ def test_failing_or_silent_bot_still_answers(server, session):
     for text in ("crash", "stil"):
         status, body, _ = server.send(session, {"message": text})
         assert status == 200
-        assert body["messages"][0]["text"] == sec.MSG_FAILED
+        reply = body["messages"][0]["text"]
+        assert reply.startswith("Sorry, er ging aan mijn kant iets mis.")
+        assert "14 met daarachter het netnummer" in reply  # no municipality known: the general route
+
+
+def test_silent_bot_gives_the_municipalitys_own_route(server, session):
+    """No answer from Rasa (the action server is down): the page's municipality's own phone."""
+    status, body, _ = server.send(session, {"message": "stil", "metadata": {"municipality": "dijkstede"}})
+    assert status == 200
+    reply = body["messages"][0]["text"]
+    assert "Gemeente Dijkstede" in reply and "14 089" in reply and "netnummer" not in reply
+    assert "open" in reply.lower() or "gesloten" in reply.lower()  # the opening hours
 
 
 def test_overlong_and_empty_text_get_a_dutch_reply(server, session):
@@ -506,27 +517,28 @@ def test_child_processes_get_the_web_settings(tmp_path):
 
 def test_run_prints_the_website_url(monkeypatch, capsys):
     import bot.cli.stack
+    import bot.cli.supervisor
     from bot.cli import core
 
-    class Stopped:
-        def poll(self):
-            return 0
-
     class FakeStack:
-        def __init__(self, settings, with_web=False, **parts):
+        def __init__(self, settings, with_web=False, **options):
             assert with_web  # `gemeentetolk run` starts the demo page too
-            assert parts.get("with_workspace")  # ... and the workspace (Beheer)
-            self.procs = {"web": Stopped()}
+            assert options.get("with_workspace")  # ... and the workspace (Beheer)
 
         def start(self):
             return 1.0
 
-        def stop(self):
+    class FakeSupervisor:
+        def __init__(self, stack):
             pass
+
+        def run_forever(self):
+            return 0
 
     monkeypatch.setenv("GEMEENTETOLK_WEB_PORT", "8181")
     monkeypatch.setattr(bot.cli.stack, "Stack", FakeStack)
-    assert core.cmd_run(None) == 1
+    monkeypatch.setattr(bot.cli.supervisor, "Supervisor", FakeSupervisor)
+    assert core.cmd_run(None) == 0
     out = capsys.readouterr().out
     assert "Website met chatwidget: http://localhost:8181/" in out
     assert "Werkruimte (Beheer):    http://localhost:8081/" in out

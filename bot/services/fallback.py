@@ -1,0 +1,41 @@
+"""What the user reads when the assistant could not answer (the action server is down, a part
+failed): an apology and the municipality's own phone route, never silence.
+
+Pure Python. The channels (``bot/plugins``) find the conversation's municipality with the one
+rule (``bot.services.municipalities.conversation_municipality``) and call ``failure_reply``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+from bot.services import hours
+from bot.services.municipalities import Profile, conversation_municipality
+from bot.services.routing import general_route_text
+
+SORRY = "Sorry, er ging aan mijn kant iets mis. Probeer het zo nog eens."
+
+
+def failure_reply(profile: Profile | None, now: datetime | None = None) -> str:
+    """The apology plus the phone route: the municipality's name, phone, e-mail and hours."""
+    text = f"{SORRY} Heb je haast? {general_route_text(profile)}"
+    if profile is not None and profile.general_contact.opening_hours:
+        text += " " + hours.describe(profile.general_contact.opening_hours, now)
+    return text
+
+
+def failure_reply_for(
+    profiles: Mapping[str, Profile],
+    named: Iterable[str | None] = (),
+    slot: Any = None,
+    message_metadata: Any = None,
+    session_metadata: Any = None,
+    default: str | None = None,
+    now: datetime | None = None,
+) -> str:
+    """``failure_reply`` for the conversation's municipality (same inputs as the one rule)."""
+    slug = conversation_municipality(profiles, named, slot, message_metadata, session_metadata,
+                                     default)
+    return failure_reply(profiles.get(slug) if slug else None, now)

@@ -1,0 +1,42 @@
+"""The soak run's bookkeeping (the run itself is `make soak`, outside `make test`)."""
+
+from __future__ import annotations
+
+from tools import soak
+
+
+def test_every_twentieth_conversation_fills_in_the_contact_form() -> None:
+    kinds = [soak.talk(n) is soak.CONTACT_TALK for n in range(40)]
+    assert kinds.count(True) == 2 and kinds[19] and kinds[39]
+    assert all(len(soak.talk(n)) <= 12 for n in range(40))  # far below 20 messages a minute
+
+
+def test_the_addresses_keep_each_one_under_the_rate_limits() -> None:
+    """10,000 messages in 15 minutes over the pool: well under 20 a minute per address."""
+    per_minute = 10_000 / 15
+    assert per_minute / len(soak.ADDRESSES) < 20 * 0.75
+    assert len(set(soak.ADDRESSES)) == len(soak.ADDRESSES) and all(a.startswith("127.") for a in soak.ADDRESSES)
+
+
+def test_summary_counts_errors_and_memory_growth_against_the_targets() -> None:
+    results = [soak.Result(0.1, True)] * 98 + [soak.Result(2.0, False, "http 429"), soak.Result(1.0, False, "timeout")]
+    memory = {"rasa": {"launch_mb": 1500, "start_mb": 1600, "end_mb": 1700},
+              "actions": {"launch_mb": 200, "start_mb": 210, "end_mb": 212}}
+    report = soak.summarize(results, 10.0, memory, 100, 15)
+    assert report["errors"] == 2 and report["errors_by_kind"] == {"http 429": 1, "timeout": 1}
+    assert report["memory_mb"]["rasa"]["growth_pct"] == 6.2
+    assert report["memory_mb"]["actions"]["growth_pct"] == 1.0
+    assert report["targets_met"] == {"errors": False, "memory_growth": True, "all_messages_sent": True,
+                                     "within_time": True}
+    grown = soak.summarize(results[:98], 10.0, {"rasa": {"launch_mb": 1, "start_mb": 100, "end_mb": 111}}, 100, 15)
+    assert grown["targets_met"]["memory_growth"] is False and grown["targets_met"]["all_messages_sent"] is False
+
+
+def test_run_messages_stops_at_the_total_and_at_the_deadline() -> None:
+    import time
+
+    sent = soak.run_messages(lambda number, left: [soak.Result(0.0, True)] * min(5, left), 23, 4,
+                             time.monotonic() + 10)
+    assert len(sent) == 23
+    late = soak.run_messages(lambda number, left: [soak.Result(0.0, True)], 50, 2, time.monotonic() - 1)
+    assert late == []
