@@ -195,3 +195,16 @@ def test_fact_status_follows_the_shared_model(until, checked, expected, stale) -
     day = date(2026, 12, 1)
     assert workspace_facts.status(until, day) == expected
     assert workspace_facts.is_stale(checked, day) is stale
+
+
+def test_an_invalid_database_copy_falls_back_to_the_file(factory, ws_settings) -> None:
+    from bot.services import profiles
+    from bot.services.db import unit_of_work
+    from bot.services.workspace_models import ProfileDocument
+
+    with unit_of_work(factory) as session:
+        row = session.get(ProfileDocument, "dijkstede")
+        row.document_yaml = row.document_yaml.replace("name: Gemeente Dijkstede", "name: ''")
+        row.revision += 1
+    found = profiles.effective_profiles(ws_settings)
+    assert found["dijkstede"].name == "Gemeente Dijkstede" and "vlietmonde" in found
