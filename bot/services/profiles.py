@@ -16,6 +16,7 @@ versioning, like ``glossary/terms/*.yml`` for the glossary:
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import threading
 from dataclasses import dataclass
@@ -28,9 +29,16 @@ from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import sessionmaker
 
 from bot.services.db import make_engine, session_factory, unit_of_work
-from bot.services.municipalities import Profile, ProfileError, load_profiles, parse_profile
+from bot.services.municipalities import (
+    Profile,
+    ProfileError,
+    load_profiles,
+    parse_profile,
+    validate_file,
+)
 from bot.services.workspace_models import ProfileDocument
 
+logger = logging.getLogger(__name__)
 EDITED = "werkruimte"
 FROM_FILE = "bestand"
 
@@ -180,7 +188,16 @@ def effective_profiles(settings: Any) -> dict[str, Profile]:
         cached = _cache.get(key)
         if cached and cached[0] == rev:
             return dict(cached[1])
-    profiles = parsed_documents(factory)
+    profiles: dict[str, Profile] = {}
+    for slug, doc in documents(factory).items():
+        try:
+            profiles[slug] = parse_document(slug, doc.text)
+        except ProfileError:  # e.g. stricter checks after an update: the file still serves
+            logger.warning("Profile %s in the database is not valid; using its file", slug)
+            path = Path(settings.municipalities_dir) / f"{slug}.yml"
+            fallback, _ = validate_file(path) if path.exists() else (None, [])
+            if fallback is not None:
+                profiles[slug] = fallback
     with _lock:
         _cache[key] = (rev, profiles)
     return dict(profiles)

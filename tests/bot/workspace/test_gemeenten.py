@@ -122,9 +122,11 @@ def test_a_local_answer_for_a_sub_answer_that_does_not_exist_is_refused(browser_
     form = {"revisie": section_form(b, path)["revisie"], "antwoorden-0-key": "procurement/bestaatniet",
             "antwoorden-0-mode": "add", "antwoorden-0-text": "Lokale tekst.", "antwoorden-0-source": "Beleid",
             "antwoorden-0-valid_from": "2026-01-01", "antwoorden-0-checked": "2026-12-01"}
+    before = profiles.get_document(factory, "dijkstede").data.get("answers")
     response = b.post(path, form, page=path)
-    assert response.status_code == 400 and "answers" in response.get_data(as_text=True)
-    assert "answers" not in profiles.get_document(factory, "dijkstede").data
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and "procurement/bestaatniet" in page and "bestaat niet" in page
+    assert profiles.get_document(factory, "dijkstede").data.get("answers") == before
 
 
 def test_setup_keeps_a_workspace_edit_and_export_writes_the_file(browser_for, factory, ws_settings, ws_engine) -> None:
@@ -193,3 +195,16 @@ def test_fact_status_follows_the_shared_model(until, checked, expected, stale) -
     day = date(2026, 12, 1)
     assert workspace_facts.status(until, day) == expected
     assert workspace_facts.is_stale(checked, day) is stale
+
+
+def test_an_invalid_database_copy_falls_back_to_the_file(factory, ws_settings) -> None:
+    from bot.services import profiles
+    from bot.services.db import unit_of_work
+    from bot.services.workspace_models import ProfileDocument
+
+    with unit_of_work(factory) as session:
+        row = session.get(ProfileDocument, "dijkstede")
+        row.document_yaml = row.document_yaml.replace("name: Gemeente Dijkstede", "name: ''")
+        row.revision += 1
+    found = profiles.effective_profiles(ws_settings)
+    assert found["dijkstede"].name == "Gemeente Dijkstede" and "vlietmonde" in found
