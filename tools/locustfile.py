@@ -151,15 +151,30 @@ class Entrepreneur(FastHttpUser):
             self.wait()
 
 
+P95_LIMIT_MS = float(os.environ.get("GT_LOAD_P95_LIMIT_MS", "0"))  # 0: run every step
+
+
+def step_p95(step: int) -> float | None:
+    ms = sorted(r[2] for r in _records if r[0] == step and r[4])
+    failed = any(r[0] == step and not r[4] for r in _records)
+    if failed:
+        return float("inf")
+    return ms[min(len(ms) - 1, max(0, round(0.95 * len(ms)) - 1))] if ms else None
+
+
 class StepShape(LoadTestShape):
-    """Step through GT_LOAD_STEPS users, GT_LOAD_STEP_S seconds each, then stop."""
+    """Step through GT_LOAD_STEPS users, GT_LOAD_STEP_S seconds each, then stop; with
+    GT_LOAD_P95_LIMIT_MS also stop after two steps in a row over the limit (the capacity is
+    found, more users only take time)."""
 
     def tick(self):
-        if not STEPS:
-            return None
         step = int(self.get_run_time() // STEP_S)
         if step >= len(STEPS):
             return None
+        if P95_LIMIT_MS and step >= 2:
+            over = [(step_p95(s) or 0) > P95_LIMIT_MS for s in (step - 2, step - 1)]
+            if all(over):
+                return None
         return STEPS[step], max(STEPS[step], 1)
 
 

@@ -332,6 +332,12 @@ def _is_postgres(proc: subprocess.Popen) -> bool:
     return bool(args) and Path(str(args[0])).name in ("postgres", "postmaster")
 
 
+TOO_LARGE = "Je bericht is veel te groot. Ik kan maximaal 1000 tekens lezen."
+UNAVAILABLE = ("Sorry, de assistent is even niet bereikbaar. Probeer het over een minuut opnieuw. "
+               "Heb je haast? Bel dan de gemeente op 14 met daarachter het netnummer van je "
+               "gemeente.")
+
+
 def nginx_config(home: Path, rasa_port: int, rasa_upstreams: list[int], action_port: int,
                  action_upstreams: list[int]) -> str:
     """The nginx configuration of the scaled profile (see docs/operations.md, "Scaling").
@@ -362,7 +368,6 @@ events {{ worker_connections 4096; }}
 http {{
   access_log off;
   server_tokens off;
-  client_max_body_size 64k;
   client_body_temp_path {home}/tmp/body;
   proxy_temp_path {home}/tmp/proxy;
   fastcgi_temp_path {home}/tmp/fastcgi;
@@ -380,6 +385,18 @@ http {{
   }}
   server {{
     listen 127.0.0.1:{rasa_port};
+    # Above the channels' own limits (they answer in Dutch up to here), and Dutch beyond.
+    client_max_body_size 1m;
+    error_page 413 = @too_large;
+    error_page 502 503 504 = @unavailable;
+    location @too_large {{
+      default_type application/json;
+      return 413 '{{"error": "too_large", "message": "{TOO_LARGE}"}}';
+    }}
+    location @unavailable {{
+      default_type application/json;
+      return 503 '{{"error": "unavailable", "message": "{UNAVAILABLE}"}}';
+    }}
     location / {{
       proxy_pass http://rasa;{proxy}
       proxy_read_timeout 60s;
@@ -389,6 +406,7 @@ http {{
   }}
   server {{
     listen 127.0.0.1:{action_port};
+    client_max_body_size 4m;  # the action server's own limit (actions/server.py)
     location / {{
       proxy_pass http://actions;{proxy}
       proxy_read_timeout 30s;

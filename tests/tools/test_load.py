@@ -1,0 +1,31 @@
+"""The arithmetic of `make load` (tools/load.py); the run itself is not part of make test."""
+
+from __future__ import annotations
+
+from tools.load import P95_LIMIT_MS, capacity, step_table
+
+
+def _result(steps: list[int], per_step_ms: list[list[float]], failed: dict[int, int] | None = None):
+    records = []
+    for i, values in enumerate(per_step_ms):
+        records += [[i, "topic", ms, 200, True, 0.0] for ms in values]
+        records += [[i, "topic", 0.0, 502, False, 0.0]] * (failed or {}).get(i, 0)
+    return {"steps": steps, "step_s": 10.0, "records": records}
+
+
+def test_steps_get_their_own_percentiles() -> None:
+    rows = step_table(_result([10, 20], [[100.0] * 19 + [900.0], list(range(1, 101))]))
+    assert [r["users"] for r in rows] == [10, 20]
+    assert rows[0]["p50_ms"] == 100.0 and rows[0]["p99_ms"] == 900.0
+    assert rows[1]["p95_ms"] == 95 and rows[1]["answers_per_s"] == 10.0
+
+
+def test_capacity_is_the_last_step_within_the_limit_before_the_first_miss() -> None:
+    fast, slow = [50.0] * 40, [P95_LIMIT_MS + 100] * 40
+    rows = step_table(_result([25, 50, 75, 100], [fast, fast, slow, fast]))
+    assert capacity(rows) == 50  # a lucky step after a miss does not count
+
+
+def test_a_failed_answer_fails_the_step() -> None:
+    rows = step_table(_result([25, 50], [[50.0] * 40, [50.0] * 40], failed={1: 1}))
+    assert capacity(rows) == 25
