@@ -524,7 +524,7 @@ def test_run_prints_the_website_url(monkeypatch, capsys):
         def __init__(self, settings, with_web=False, **options):
             assert with_web  # `gemeentetolk run` starts the demo page too
 
-        def start(self):
+        def start(self, timeout=180.0):
             return 1.0
 
     class FakeSupervisor:
