@@ -19,7 +19,7 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export GEMEENTETOLK_ACTION_URL ?= http://127.0.0.1:5055/webhook
 export GEMEENTETOLK_TRACKER_DB_URL ?= sqlite:///$(CURDIR)/var/tracker.db
 
-.PHONY: run test shell train setup install nlp db lint pytest validate stories bench eval bench-glossary soak clean help
+.PHONY: run run-scaled test shell train setup install nlp db lint pytest validate stories bench eval bench-glossary bench-publish load scaled-deps soak clean help
 
 help:
 	@echo "make run    - install, prepare and start the assistant (Ctrl-C stops it)"
@@ -27,6 +27,8 @@ help:
 	@echo "make shell  - talk to the assistant in the terminal (for civil servants)"
 	@echo "make train  - train the model when the training data changed"
 	@echo "make bench  - measure latency, memory and cold start"
+	@echo "make run-scaled - PostgreSQL, Redis, nginx, two Rasa instances and two action servers"
+	@echo "make load   - Locust load test: CPU per turn, capacity, scale-out (reports/load.json)"
 	@echo "make soak   - 10,000 messages through the website channel: errors and memory (15 min)"
 
 run: setup
@@ -34,6 +36,15 @@ run: setup
 
 shell: setup
 	$(GT) shell
+
+# The scaled profile (docs/operations.md, "Scaling"): installs PostgreSQL, Redis and nginx
+# from Debian when missing and keeps their data in var/scaled/.
+run-scaled: setup scaled-deps
+	$(GT) run-scaled
+
+# PostgreSQL, Redis and nginx from Debian's packages, only when missing (fast otherwise).
+scaled-deps: install
+	@$(PY) -m bot.cli.services install
 
 test: setup lint pytest validate stories
 
@@ -72,12 +83,14 @@ $(STAMP)/db: $(STAMP)/install $(DB_INPUTS)
 # --- training ------------------------------------------------------------
 # The stamp skips Rasa entirely when nothing changed; Rasa's own fingerprint
 # skips retraining when the stamp is gone but the model in models/ still fits.
+# PYTHONHASHSEED=0: Rasa 3.6's domain fingerprint follows set order, and "Publiceren" in the
+# workspace fine-tunes this model (rasa train --finetune), which needs the same fingerprint.
 train: $(STAMP)/train
 # bot.plugins.quiet: Rasa's own command line, with the known third-party warnings dropped
 # (bot/services/noise.py), so a real warning stands out. Rasa shows the epochs as it trains.
 $(STAMP)/train: $(STAMP)/nlp $(TRAIN_INPUTS)
 	@echo "== Stap 5/5: model trainen (alleen als de trainingsdata veranderde; de eerste keer 5-15 minuten)"
-	flock var/train.lock $(PY) -m bot.plugins.quiet train --config config.yml --domain bot/domain --data data --out models
+	PYTHONHASHSEED=0 flock var/train.lock $(PY) -m bot.plugins.quiet train --config config.yml --domain bot/domain --data data --out models
 	@touch $@
 
 # --- tests ----------------------------------------------------------------
@@ -85,7 +98,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
-pytest: setup $(STAMP)/chromium
+pytest: setup $(STAMP)/chromium scaled-deps
 	$(PY) -m pytest
 
 # The widget's browser tests drive Debian's Chromium (Playwright never downloads a browser).
@@ -103,8 +116,10 @@ stories: setup
 	$(PY) -m bot.plugins.quiet test core --stories var/test-stories --model models --out results --fail-on-prediction-errors
 
 # --- measurements ---------------------------------------------------------
+# Latency and memory (reports/bench.json), then each Rasa speed-up on its own (reports/patches.json).
 bench: setup
 	$(PY) -m tools.bench
+	$(PY) -m tools.bench_patches
 
 eval: setup
 	$(PY) -m tools.eval
@@ -112,10 +127,18 @@ eval: setup
 bench-glossary: db
 	$(PY) -m tools.bench_glossary
 
+# Locust, headless: users that read and type (docs/development.md, "Performance").
+load: setup scaled-deps
+	$(PY) -m tools.load
+
 # 10,000 messages through the website channel in at most 15 minutes (not in `make test`):
 # errors and the memory of each process at the start and the end (reports/soak.json).
 soak: setup
 	$(PY) -m tools.soak
+
+# "Publiceren" in the workspace: approved change -> live model (reports/publish.json).
+bench-publish: setup
+	$(PY) -m tools.publish_bench
 
 clean:
 	rm -rf var models results reports

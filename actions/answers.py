@@ -14,7 +14,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import context
-from bot.services import answers, routing
+from bot.services import answers, facts, feedback, routing
 
 
 class ActionAnswer(Action):
@@ -31,18 +31,25 @@ class ActionAnswer(Action):
         result = answers.build_answer(
             intent=(message.get("intent") or {}).get("name"),
             parse_data=message,
-            domain=domain,
+            # The texts come from the domain files, not from Rasa: it sends no domain here.
+            domain=answers.domain_responses(settings.domain_dir),
             profile=profiles.get(slug) if slug else None,
             matcher=answers.load_matcher(settings.db_url),
             explained=tracker.get_slot("explained_terms") or [],
+            today=facts.today(settings),
         )
         card = routing.card_step(
             result.topic, result.subtopic, message.get("text"), slug, profiles,
             already_asked=bool(tracker.get_slot("municipality_asked")),
         )
-        for msg in [*result.messages, *card.messages]:
-            terms = msg.get("terms")
-            extra = {"json_message": {"terms": terms}} if terms else {}
+        # The answer itself (the first message) carries the feedback marker for the widget's
+        # "Had je hier iets aan?" (bot.services.feedback).
+        marker = feedback.answer_marker(result.topic, result.subtopic)
+        for i, msg in enumerate([*result.messages, *card.messages]):
+            custom = {"terms": msg["terms"]} if msg.get("terms") else {}
+            if i == 0 and marker:
+                custom["feedback"] = marker
+            extra = {"json_message": custom} if custom else {}
             dispatcher.utter_message(text=msg["text"], buttons=msg.get("buttons") or [], **extra)
         events = [
             SlotSet("topic", result.topic),

@@ -134,7 +134,8 @@ class ActionSubmitContact(Action):
             email=tracker.get_slot("contact_email") or "", phone=None if phone in (None, "geen") else phone,
             contact_moment=tracker.get_slot("contact_moment"), municipality=slug,
             department=r.department_key, topic=topic, subtopic=tracker.get_slot("subtopic"),
-            official_terms=contact.official_terms(summary, settings.db_url), consent=True)
+            official_terms=contact.official_terms(summary, settings.db_url), consent=True,
+            conversation_id=tracker.sender_id)
         # The same request sent again (a retry, or typed again after a failure) is stored once.
         draft.request_key = contact.request_key(draft, str(tracker.sender_id))
         try:

@@ -12,7 +12,8 @@ from collections.abc import Iterable
 
 from rasa_sdk import Tracker
 
-from bot.services.municipalities import Profile, conversation_municipality, load_profiles
+from bot.services.municipalities import Profile, conversation_municipality
+from bot.services.profiles import effective_profiles
 from bot.services.settings import Settings, load_settings
 
 logger = logging.getLogger(__name__)
@@ -24,7 +25,8 @@ def settings() -> Settings:
 
 def profiles_or_empty(settings: Settings) -> dict[str, Profile]:
     try:
-        return load_profiles(settings.municipalities_dir)
+        # The database copy editors change in the workspace (the files until setup ran).
+        return effective_profiles(settings)
     except Exception as err:  # noqa: BLE001 - a broken profile must not break the conversation
         logger.warning("Municipality profiles unavailable: %s", type(err).__name__)
         return {}

@@ -8,7 +8,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 
+from glossary.facts import expired, expired_notice
 from glossary.matcher import Match, Matcher
 
 _ABBREVIATION = re.compile(r"^[A-Z][A-Za-z]{1,6}$")
@@ -29,7 +31,12 @@ def is_official(match: Match) -> bool:
     return bool(_ABBREVIATION.match(label)) and (capitals >= 2 or len(label) <= 4)
 
 
-def bridge_text(text: str, matcher: Matcher, explained: Iterable[str] | None) -> BridgeResult:
+def bridge_text(
+    text: str, matcher: Matcher, explained: Iterable[str] | None, today: date | None = None
+) -> BridgeResult:
+    """``today``: an entry with a fact that expired before that date is not explained with its
+    definition (which may hold old amounts) but with a notice where to find the current ones;
+    its paraphrase is only used inline when it holds no number."""
     done = list(dict.fromkeys(explained or []))
     if not text:
         return BridgeResult(text=text or "", explained=done, terms=[])
@@ -38,7 +45,8 @@ def bridge_text(text: str, matcher: Matcher, explained: Iterable[str] | None) ->
             continue
         entry = matcher.entry(match.entry_id)
         plain = entry.plain.strip().rstrip(".")
-        if not plain:
+        old = expired(entry.facts, today) if today else []
+        if not plain or (old and re.search(r"\d", plain)):
             continue
         after = text[match.end :]
         if after.lstrip().startswith("("):  # already followed by an explanation
@@ -50,6 +58,7 @@ def bridge_text(text: str, matcher: Matcher, explained: Iterable[str] | None) ->
             text=new_text,
             explained=done,
             terms=[{"id": entry.id, "term": entry.pref_label, "plain": plain,
-                    "definition": entry.definition, "source": entry.source}],
+                    "definition": expired_notice(old) if old else entry.definition,
+                    "source": entry.source}],
         )
     return BridgeResult(text=text, explained=done, terms=[])

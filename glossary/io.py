@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -15,6 +16,7 @@ import yaml
 
 from glossary.model import (
     DATE_FIELDS,
+    FACT_FIELDS,
     FILE_KEYS,
     LIST_FIELDS,
     TOPICS,
@@ -164,6 +166,8 @@ def csv_text(entries: Iterable[Entry]) -> str:
             value = getattr(entry, attr)
             if attr in LIST_FIELDS:
                 value = CSV_LIST_SEPARATOR.join(value)
+            elif attr in FACT_FIELDS:  # a list of dicts does not fit a cell: JSON text
+                value = json.dumps(value, ensure_ascii=False) if value else ""
             elif attr in DATE_FIELDS:
                 value = value.replace(microsecond=0).isoformat() if value else ""
             row.append(value)
@@ -195,10 +199,22 @@ def read_csv(path: Path) -> list[Entry]:
         for key in ("altLabel", "hiddenLabel", "broader", "related"):
             if key in data:
                 data[key] = [v.strip() for v in data[key].split("|") if v.strip()]
+        if "facts" in data:
+            data["facts"] = _json_facts(data["facts"], f"{path}, regel {line}")
         if not any(data.values()):
             continue
         entries.append(Entry.from_dict(data, f"{path}, regel {line}"))
     return _check_unique(entries, str(path))
+
+
+def _json_facts(text: str, where: str) -> list:
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise GlossaryError(
+            f"{where}, kolom facts: geen geldige JSON-lijst van feiten ({err.msg})."
+        ) from err
+    return value
 
 
 # --- SKOS Turtle (NL-SBB) ---------------------------------------------------------------
@@ -258,6 +274,8 @@ def turtle_text(entries: Iterable[Entry]) -> str:
         if entry.topic:
             graph.add((c, gt.topic, Literal(entry.topic)))
         graph.add((c, gt.status, Literal(entry.status)))
+        if entry.facts:  # no SKOS property for dated facts: one JSON literal (gt:facts)
+            graph.add((c, gt.facts, Literal(json.dumps(entry.facts, ensure_ascii=False))))
         if entry.changed_by:
             graph.add((c, dct.contributor, Literal(entry.changed_by)))
         if entry.changed_at:
@@ -313,6 +331,7 @@ def read_turtle(path: Path) -> list[Entry]:
             "related": _ordered(graph, c, skos.related, gt.relatedOrder, ref),
             "topic": one(c, gt.topic),
             "status": one(c, gt.status) or "concept",
+            "facts": _json_facts(one(c, gt.facts), where) if one(c, gt.facts) else [],
             "changed_by": one(c, dct.contributor),
             "changed_at": parse_date(one(c, dct.modified), where, "changed_at"),
             "reviewed_at": parse_date(one(c, gt.reviewedAt), where, "reviewed_at"),

@@ -32,11 +32,14 @@ FILE_KEYS: dict[str, str] = {
     "related": "related",
     "topic": "topic",
     "status": "status",
+    "facts": "facts",
     "changed_by": "changed_by",
     "changed_at": "changed_at",
     "reviewed_at": "reviewed_at",
 }
 LIST_FIELDS = ("alt_labels", "hidden_labels", "broader", "related")
+# Lists of dated facts (glossary.facts): dicts with id, claim, valid_from, valid_until, ...
+FACT_FIELDS = ("facts",)
 DATE_FIELDS = ("changed_at", "reviewed_at")
 META_FIELDS = ("changed_by", "changed_at", "reviewed_at")
 CONTENT_FIELDS = tuple(k for k in FILE_KEYS if k not in META_FIELDS and k != "id")
@@ -53,6 +56,7 @@ DUTCH_FIELD_NAMES = {
     "related": "verwant (related)",
     "topic": "onderwerp",
     "status": "status",
+    "facts": "gedateerde feiten (facts)",
 }
 
 
@@ -75,6 +79,7 @@ class Entry:
     related: list[str] = field(default_factory=list)
     topic: str = ""
     status: str = "concept"
+    facts: list[dict] = field(default_factory=list)
     changed_by: str = ""
     changed_at: datetime | None = None
     reviewed_at: datetime | None = None
@@ -123,6 +128,8 @@ class Entry:
                 value = [str(v).strip() for v in value if str(v).strip()]
             elif attr in DATE_FIELDS:
                 value = parse_date(value, where, key)
+            elif attr in FACT_FIELDS:
+                value = _facts(value, where, values.get("id") or data.get("id"))
             else:
                 value = "" if value is None else str(value).strip()
             values[attr] = value
@@ -156,7 +163,24 @@ class Entry:
 
 
 def _copy(value):
-    return list(value) if isinstance(value, list) else value
+    if isinstance(value, list):
+        return [dict(v) if isinstance(v, dict) else v for v in value]
+    return value
+
+
+def clean_value(attr: str, value, entry_id: str = ""):
+    """A field value as the store keeps it: dated facts checked and normalised."""
+    return _facts(value, "", entry_id) if attr in FACT_FIELDS else value
+
+
+def _facts(value, where: str, entry_id) -> list[dict]:
+    from glossary.facts import FactError, normalise_facts
+
+    try:
+        label = f"{where} ({entry_id})" if where and entry_id else (where or f"term {entry_id}")
+        return normalise_facts(value, label)
+    except FactError as err:
+        raise GlossaryError(str(err)) from err
 
 
 def check_id(entry_id: str, where: str = "") -> None:

@@ -7,8 +7,10 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 
 from glossary.bridge import is_official
+from glossary.facts import expired, expired_notice
 from glossary.matcher import Match, Matcher
 from glossary.model import Entry
 from glossary.store import Store
@@ -87,7 +89,15 @@ def _looks_misspelled(match: Match) -> bool:
     return match.fuzzy or match.kind == "hidden" or said not in known_words()
 
 
-def describe(entry: Entry, match: Match | None = None, official_question: bool = False) -> str:
+def describe(
+    entry: Entry,
+    match: Match | None = None,
+    official_question: bool = False,
+    today: date | None = None,
+) -> str:
+    """The explanation of an entry. ``today``: when one of its dated facts expired before that
+    date, the definition, paraphrase and example (which may hold the old amounts) give way to
+    a notice until when they held and where to find the current ones."""
     official_side = match is None or is_official(match)
     lines = []
     if not official_side or official_question:
@@ -98,12 +108,16 @@ def describe(entry: Entry, match: Match | None = None, official_question: bool =
             lines.append(f"Bij de gemeente heet dit: {entry.pref_label}.")
     elif match is not None and _looks_misspelled(match):
         lines.append(f'Je bedoelt vast "{entry.pref_label}".')
-    lines.append(entry.definition.strip())
-    plain = entry.plain.strip().rstrip(".")
-    if plain:
-        lines.append(f"Kort gezegd: {plain}.")
-    if entry.example.strip():
-        lines.append(f"Voorbeeld: {entry.example.strip()}")
+    old = expired(entry.facts, today) if today else []
+    if old:
+        lines.append(expired_notice(old, entry.pref_label))
+    else:
+        lines.append(entry.definition.strip())
+        plain = entry.plain.strip().rstrip(".")
+        if plain:
+            lines.append(f"Kort gezegd: {plain}.")
+        if entry.example.strip():
+            lines.append(f"Voorbeeld: {entry.example.strip()}")
     if entry.source.strip():
         lines.append(f"Bron: {entry.source.strip()}")
     return "\n".join(lines)
@@ -124,8 +138,10 @@ def explain(
     matcher: Matcher,
     entity_values: Iterable[str] = (),
     store: Store | None = None,
+    today: date | None = None,
 ) -> Explanation:
-    """Answer a define_term question. ``store`` is used to record a gap (optional)."""
+    """Answer a define_term question. ``store`` is used to record a gap (optional); ``today``
+    is the date expired facts are judged on (see ``describe``)."""
     text = text or ""
     is_payload = text.startswith("/")
     asked = "" if is_payload else asked_word(text)
@@ -144,7 +160,7 @@ def explain(
         entry = matcher.entry(match.entry_id)
         return Explanation(
             found=True,
-            text=describe(entry, match, official_question),
+            text=describe(entry, match, official_question, today),
             asked=asked or match.matched,
             entry_id=entry.id,
             term=entry.pref_label,

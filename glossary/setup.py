@@ -2,7 +2,8 @@
 
 Used by ``gemeentetolk setup`` (bot/bootstrap.py SETUP_STEPS) and by tests. Idempotent:
 only curated entries whose file content changed since the last load are written, so edits
-made with the CLI and the whole history stay.
+made with the CLI and the whole history stay; an entry changed in the database (the one
+source of truth) is never overwritten by a changed file.
 """
 
 from __future__ import annotations
@@ -26,7 +27,10 @@ def load_curated(engine: Engine, terms_dir: Path = TERMS_DIR) -> dict:
 def setup_step(engine: Engine, settings: object) -> str:
     """SETUP_STEP for bot/bootstrap.py (settings is unused; the terms ship with the package)."""
     counts = load_curated(engine)
-    return (
+    line = (
         f"Woordenlijst klaar: {counts['nieuw']} nieuw, {counts['bijgewerkt']} bijgewerkt, "
-        f"{counts['ongewijzigd']} ongewijzigd."
+        f"{counts['ongewijzigd']} ongewijzigd"
     )
+    if counts.get("bewaard"):
+        line += f", {counts['bewaard']} bewaard (in de database bewerkt, bestand niet overgenomen)"
+    return line + "."

@@ -35,12 +35,14 @@ from glossary.model import (
     ACTIVE,
     CONTENT_FIELDS,
     DUTCH_FIELD_NAMES,
+    FACT_FIELDS,
     LIST_FIELDS,
     STATUSES,
     TRANSITIONS,
     Entry,
     GlossaryError,
     check_id,
+    clean_value,
 )
 from glossary.text import normalise
 
@@ -63,6 +65,7 @@ entries_table = Table(
     Column("related", JSON, nullable=False, default=list),
     Column("topic", String(40), nullable=False, default=""),
     Column("status", String(20), nullable=False, default="concept", index=True),
+    Column("facts", JSON, nullable=False, default=list),  # dated facts (glossary.facts)
     Column("changed_by", String(120), nullable=False, default=""),
     Column("changed_at", DateTime, nullable=True),
     Column("reviewed_at", DateTime, nullable=True),
@@ -135,14 +138,14 @@ def _now() -> datetime:
 def _row_to_entry(row) -> Entry:
     data = dict(row._mapping)
     data.pop("curated_hash", None)
-    for key in LIST_FIELDS:
-        data[key] = list(data[key] or [])
+    for key in (*LIST_FIELDS, *FACT_FIELDS):
+        data[key] = list(data.get(key) or [])
     return Entry(**data)
 
 
 def _entry_values(entry: Entry) -> dict:
     values = {k: getattr(entry, k) for k in ("id", *CONTENT_FIELDS)}
-    for key in LIST_FIELDS:
+    for key in (*LIST_FIELDS, *FACT_FIELDS):
         values[key] = list(values[key])
     values.update(
         changed_by=entry.changed_by, changed_at=entry.changed_at, reviewed_at=entry.reviewed_at
@@ -327,7 +330,7 @@ class Store:
             entry = self.get(entry_id, conn)
             new = entry.copy()
             for key, value in changes.items():
-                setattr(new, key, value)
+                setattr(new, key, clean_value(key, value, entry_id))
             if not new.pref_label.strip():
                 raise GlossaryError("De voorkeursterm (prefLabel) mag niet leeg zijn.")
             self._check_labels(conn, new)
@@ -400,20 +403,27 @@ class Store:
         return counts
 
     def load_curated(self, entries: Iterable[Entry], by: str) -> dict:
-        """Load the curated files: only entries whose file content changed since the last
-        load are written, so edits made with the CLI and the history are kept."""
-        counts = {"nieuw": 0, "bijgewerkt": 0, "ongewijzigd": 0}
+        """Load the curated files: only entries whose file content changed since the last load
+        are written. The database is the source of truth: an entry changed (or made) in the
+        database since the last load is never overwritten by a changed file ("bewaard")."""
+        counts = {"nieuw": 0, "bijgewerkt": 0, "ongewijzigd": 0, "bewaard": 0}
         with self._tx() as conn:
             for entry in entries:
                 digest = content_hash(entry)
-                row = conn.execute(
-                    select(entries_table.c.curated_hash).where(entries_table.c.id == entry.id)
-                ).first()
-                if row is not None and row.curated_hash == digest:
+                row = conn.execute(select(entries_table).where(entries_table.c.id == entry.id)).first()
+                current = content_hash(_row_to_entry(row)) if row is not None else None
+                if row is not None and digest in (row.curated_hash, current):
+                    self._set_curated(conn, entry.id, digest)  # same, or files caught up
                     counts["ongewijzigd"] += 1
-                    continue
-                self._upsert(conn, entry, by, counts, replace=True, curated_hash=digest)
+                elif row is not None and row.curated_hash != current:
+                    counts["bewaard"] += 1  # changed in the database: keep it
+                else:
+                    self._upsert(conn, entry, by, counts, replace=True, curated_hash=digest)
         return counts
+
+    @staticmethod
+    def _set_curated(conn, entry_id: str, digest: str) -> None:
+        conn.execute(entries_table.update().where(entries_table.c.id == entry_id).values(curated_hash=digest))
 
     def _upsert(self, conn, entry: Entry, by: str, counts: dict, replace: bool, curated_hash=None):
         old = self.find(entry.id, conn)
@@ -431,11 +441,7 @@ class Store:
         changed = [k for k in CONTENT_FIELDS if getattr(old, k) != getattr(entry, k)]
         if not changed or not replace:
             if curated_hash:
-                conn.execute(
-                    entries_table.update()
-                    .where(entries_table.c.id == entry.id)
-                    .values(curated_hash=curated_hash)
-                )
+                self._set_curated(conn, entry.id, curated_hash)
             counts["ongewijzigd"] += 1
             return
         for key in changed:

@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 
+from glossary.facts import EXPIRED, fact_problems, is_stale, status
 from glossary.model import ACTIVE, DUTCH_FIELD_NAMES, Entry
 from glossary.text import normalise
 
@@ -72,7 +74,9 @@ def b1_problems(entry: Entry) -> list[Problem]:
     return problems
 
 
-def validate_entries(entries: Iterable[Entry]) -> list[Problem]:
+def validate_entries(entries: Iterable[Entry], today: date | None = None) -> list[Problem]:
+    """Every problem of the entries. ``today``: also warn about dated facts that expired or were
+    not checked for more than a year on that date."""
     entries = list(entries)
     by_id = {e.id: e for e in entries}
     problems: list[Problem] = []
@@ -140,6 +144,7 @@ def validate_entries(entries: Iterable[Entry]) -> list[Problem]:
             problems.append(Problem(entry.id, "example", "ontbreekt.", "waarschuwing"))
         if entry.definition.strip():
             problems.extend(b1_problems(entry))
+        problems.extend(fact_problems_of(entry, today))
         if active and entry.reviewed_at is None and entry.changed_at is not None:
             problems.append(
                 Problem(entry.id, "status", "vastgesteld, maar er is geen datum van controle.")
@@ -154,6 +159,27 @@ def validate_entries(entries: Iterable[Entry]) -> list[Problem]:
                         f"vervallen, maar vastgestelde termen hangen eronder: {', '.join(children)}.",
                     )
                 )
+    return problems
+
+
+def fact_problems_of(entry: Entry, today: date | None = None) -> list[Problem]:
+    """The entry's dated facts: valid keys and dates (fout); expired or checked more than a
+    year ago on ``today`` (waarschuwing: ``gemeentetolk facts`` and ``make test`` fail on it)."""
+    problems: list[Problem] = []
+    ids = [str((f or {}).get("id") or "") for f in entry.facts if isinstance(f, dict)]
+    for dup in sorted({i for i in ids if i and ids.count(i) > 1}):
+        problems.append(Problem(entry.id, "facts", f"het id {dup!r} komt meer dan eens voor."))
+    for i, fact in enumerate(entry.facts):
+        found = fact_problems(fact, f"feit {i + 1}")
+        problems.extend(Problem(entry.id, "facts", msg) for msg in found)
+        if found or today is None:
+            continue
+        if status(fact, today) == EXPIRED:
+            problems.append(Problem(entry.id, "facts", f"feit {fact['id']} is verlopen "
+                                    f"(geldig tot en met {fact['valid_until']}).", "waarschuwing"))
+        if is_stale(fact, today):
+            problems.append(Problem(entry.id, "facts", f"feit {fact['id']} is meer dan een jaar "
+                                    f"niet gecontroleerd (laatst: {fact.get('checked')}).", "waarschuwing"))
     return problems
 
 

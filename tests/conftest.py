@@ -11,6 +11,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# Fixtures of the workspace tests (database, accounts, app), also used by tests/web.
+pytest_plugins = ["tests.support.workspace"]
+
 
 @pytest.fixture
 def project_root() -> Path:
@@ -59,3 +62,29 @@ def stack(stack_db_url: str, tmp_path_factory) -> Iterator:
         yield running
     finally:
         running.stop()
+
+
+# --- the scaled profile's servers (real PostgreSQL and Redis; `make test` installs them) ------
+@pytest.fixture(scope="session")
+def scaled_services(tmp_path_factory) -> Iterator:
+    """Redis (and PostgreSQL) as child processes with their data in a temporary folder,
+    started on first use (``redis_url``) and stopped after the session."""
+    import tempfile
+
+    from bot.cli.services import Services, ensure_packages
+
+    ensure_packages(("postgres", "redis-server"))
+    # Not under pytest's own temporary folder (mode 0700): PostgreSQL runs as 'postgres'.
+    base = Path(tempfile.mkdtemp(prefix="gt-test-scaled-"))
+    base.chmod(0o755)
+    services = Services(base, base / "logs", fast_unsafe=True)
+    try:
+        yield services
+    finally:
+        services.stop()
+        shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def redis_url(scaled_services) -> str:
+    return scaled_services.start_redis()

@@ -1,9 +1,12 @@
-"""Benchmark the matcher against a naive baseline, in the same run (``make bench-glossary``).
+"""Benchmark the matcher against a fair baseline, in the same run (``make bench-glossary``).
 
 10,000 synthetic entries (1-3 word labels, alt and hidden labels); messages of 200 words of
 ordinary Dutch with some terms mixed in. Measures index build time, lookup time (p50/p95)
-and memory, and the same lookups with a naive matcher that scans every label with a regular
-expression. Prints the figures and writes reports/glossary-bench.json.
+and memory, and the same lookups with ONE compiled regular expression over all labels (an
+alternation arranged as a prefix tree, case-insensitive, whole words). The matcher also
+finds inflections, compounds and typos, which the regular expression cannot: the figures
+compare speed, and the match counts show the difference in what is found.
+Prints the figures and writes reports/glossary-bench.json.
 Targets: p95 lookup under 2 ms, build under 3 s, at least 20x faster than the baseline.
 """
 
@@ -76,20 +79,50 @@ def messages(entries: list[Entry], count: int, words: int = 200, seed: int = 11)
     return texts
 
 
-class NaiveMatcher:
-    """Baseline: one regular expression per label, scanned over the whole text."""
+def trie_pattern(labels: list[str]) -> str:
+    """One regular expression for all labels, as a prefix tree: ``aan(?:bod|besteding)``.
+
+    A plain ``a|b|c`` alternation of 20,000 labels makes Python's ``re`` try every label at
+    every word start; the tree shares prefixes, so each position costs one walk down the tree.
+    Greedy optional groups make the longest label win, as in the matcher.
+    """
+    trie: dict = {}
+    for label in labels:
+        node = trie
+        for ch in label:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        ends = "" in node
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if ends:
+            return "(?:" + body + ")?"
+        return body
+
+    return build(trie)
+
+
+class AlternationMatcher:
+    """Baseline: ONE compiled regular expression over every label (a prefix-tree alternation,
+    case-insensitive, whole words), scanned once over the text. The fair baseline of issue #12:
+    what a developer would write before building a matcher."""
 
     def __init__(self, entries: list[Entry]) -> None:
-        self.patterns = [
-            (e.id, re.compile(r"\b" + re.escape(label) + r"\b", re.IGNORECASE))
-            for e in entries
-            for label in [e.pref_label, *e.alt_labels, *e.hidden_labels]
-        ]
+        self.ids: dict[str, list[str]] = {}
+        for e in entries:
+            for label in [e.pref_label, *e.alt_labels, *e.hidden_labels]:
+                self.ids.setdefault(label.lower(), []).append(e.id)
+        self.labels = len(self.ids)
+        self.pattern = re.compile(r"\b" + trie_pattern(sorted(self.ids)) + r"\b", re.IGNORECASE)
 
     def lookup(self, text: str) -> list[tuple[str, int, int]]:
         found = []
-        for entry_id, pattern in self.patterns:
-            for m in pattern.finditer(text):
+        for m in self.pattern.finditer(text):
+            for entry_id in self.ids.get(m.group(0).lower(), []):
                 found.append((entry_id, m.start(), m.end()))
         return found
 
@@ -111,7 +144,7 @@ def percentile(values: list[float], pct: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(pct / 100 * (len(ordered) - 1))))]
 
 
-def run(n_entries: int = 10_000, n_messages: int = 300, n_baseline: int = 20) -> dict:
+def run(n_entries: int = 10_000, n_messages: int = 300, n_baseline: int = 300) -> dict:
     t0 = time.perf_counter()
     lemma_table()
     lemma_s = time.perf_counter() - t0
@@ -132,21 +165,22 @@ def run(n_entries: int = 10_000, n_messages: int = 300, n_baseline: int = 20) ->
     tracemalloc.stop()
 
     t0 = time.perf_counter()
-    naive = NaiveMatcher(entries)
-    naive_build_s = time.perf_counter() - t0
+    baseline = AlternationMatcher(entries)
+    baseline_build_s = time.perf_counter() - t0
 
     for text in texts[:3]:  # warm-up (first-use caches, such as the known-words set)
         matcher.lookup(text)
     gc.collect()
     gc.freeze()  # as glossary.runtime does: the long-lived index leaves the GC's scans
     fast, fast_cpu = _timed(matcher.lookup, texts)
-    slow, slow_cpu = _timed(naive.lookup, texts[:n_baseline])
+    slow, slow_cpu = _timed(baseline.lookup, texts[:n_baseline])
     found = sum(len(matcher.lookup(t)) for t in texts[:n_baseline])
-    found_naive = sum(len(naive.lookup(t)) for t in texts[:n_baseline])
+    found_baseline = sum(len(baseline.lookup(t)) for t in texts[:n_baseline])
 
     report: dict = {
         "entries": n_entries,
-        "labels": len(naive.patterns),
+        "labels": baseline.labels,
+        "baseline": "one compiled alternation regex (prefix tree) over all labels",
         "message_words": 200,
         "messages": n_messages,
         "lemma_table_load_s": round(lemma_s, 3),
@@ -158,16 +192,16 @@ def run(n_entries: int = 10_000, n_messages: int = 300, n_baseline: int = 20) ->
         "lookup_p95_ms": round(percentile(fast, 95), 3),
         "lookup_cpu_p50_ms": round(statistics.median(fast_cpu), 3),
         "lookup_cpu_p95_ms": round(percentile(fast_cpu, 95), 3),
-        "baseline_build_s": round(naive_build_s, 3),
+        "baseline_build_s": round(baseline_build_s, 3),
         "baseline_lookup_p50_ms": round(statistics.median(slow), 3),
         "baseline_lookup_p95_ms": round(percentile(slow, 95), 3),
         "baseline_lookup_cpu_p50_ms": round(statistics.median(slow_cpu), 3),
         "matches_in_sample": found,
-        "baseline_matches_in_sample": found_naive,
+        "baseline_matches_in_sample": found_baseline,
     }
-    report["speedup_p50"] = round(report["baseline_lookup_p50_ms"] / report["lookup_p50_ms"], 1)
+    report["speedup_p50"] = round(report["baseline_lookup_p50_ms"] / report["lookup_p50_ms"], 2)
     report["speedup_cpu_p50"] = round(
-        report["baseline_lookup_cpu_p50_ms"] / report["lookup_cpu_p50_ms"], 1
+        report["baseline_lookup_cpu_p50_ms"] / report["lookup_cpu_p50_ms"], 2
     )
     report["load_average_1min"] = round(os.getloadavg()[0], 2)
     report["cpus"] = os.cpu_count()
@@ -202,9 +236,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(f"  machine load         {report['load_average_1min']} on {report['cpus']} CPUs")
     print(
-        f"  naive regex baseline p50 {report['baseline_lookup_p50_ms']:.1f} ms, p95 {report['baseline_lookup_p95_ms']:.1f} ms"
+        f"  one-regex baseline   p50 {report['baseline_lookup_p50_ms']:.3f} ms, p95 {report['baseline_lookup_p95_ms']:.3f} ms (build {report['baseline_build_s']:.2f} s)"
     )
-    print(f"  speed-up (p50)       {report['speedup_p50']}x (target >= {TARGETS['speedup_min']}x)")
+    print(f"  speed-up (p50)       {report['speedup_p50']}x (target >= {TARGETS['speedup_min']}x; below 1: the regex is faster)")
     print(
         f"  matches in sample    matcher {report['matches_in_sample']}, baseline {report['baseline_matches_in_sample']}"
     )

@@ -15,9 +15,13 @@ from bot.services.errors import UserError
 
 COMMAND_MODULES = [
     "bot.cli.core",
+    "bot.cli.facts",
     "bot.cli.municipality",
+    "bot.cli.report",
     "bot.cli.requests",
     "bot.cli.review",
+    "bot.cli.scaled",
+    "bot.cli.users",
 ]
 
 

@@ -53,7 +53,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     from bot.cli.supervisor import StopRequested, Supervisor, stop_signals
 
     settings = _settings()
-    stack = Stack(settings, with_web=True, report=_print, die_with_parent=True)
+    # The API (token-protected, on localhost) lets the workspace switch to a published model.
+    stack = Stack(settings, with_web=True, with_workspace=True, enable_api=True, report=_print,
+                  die_with_parent=True)
     print("Gemeentetolk start op (dit duurt ongeveer een halve minuut)...", flush=True)
     try:
         with stop_signals():
@@ -67,6 +69,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 0
     print(f"Klaar in {seconds:.0f} s.")
     print(f"- Website met chatwidget: {settings.web_url}")
+    print(f"- Werkruimte (Beheer):    {settings.workspace_url} "
+          "(account maken: gemeentetolk users add NAAM --rol redacteur)")
     print(f"- Rasa-server:   {settings.rasa_url} (REST: /webhooks/rest/webhook)")
     print(f"- Actie-server:  http://{settings.action_host}:{settings.action_port} "
           "(alleen voor de Rasa-server, met het gedeelde geheim)")
@@ -148,8 +152,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "run",
         help="actie-server en Rasa-server starten (Ctrl-C stopt alles)",
         description=(
-            "Start de actie-server (5055), de Rasa-server (5005) en de demopagina met "
-            "de chatwidget (http://localhost:8080/)."
+            "Start de actie-server (5055), de Rasa-server (5005), de demopagina met "
+            "de chatwidget (http://localhost:8080/) en de werkruimte (http://localhost:8081/)."
         ),
         epilog=f"Voorbeeld: {EXAMPLES['run']}",
         formatter_class=fmt,

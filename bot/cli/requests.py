@@ -114,6 +114,11 @@ def cmd_purge(args: argparse.Namespace) -> int:
     days = settings.retention_days if args.older_than is None else args.older_than
     if days < 1:
         raise CommandError("--older-than moet minstens 1 dag zijn.")
+    from bot.services import learning
+
+    # The learning loop first: it reads the conversations into the (anonymous) report facts
+    # before they go, then applies its own retention rules (inbox, gap sentences, register).
+    learned = learning.purge(settings, factory, days)
     result = purge(factory, settings.tracker_db_url, days)
     print(f"Verwijderd: alles van vóór {_fmt(result.cutoff)} (ouder dan {days} {'dag' if days == 1 else 'dagen'}).")
     print(f"- contactverzoeken: {result.requests}")
@@ -122,6 +127,11 @@ def cmd_purge(args: argparse.Namespace) -> int:
         print(f"- gespreksgebeurtenissen: {result.events} (uit {result.conversations} gesprek(ken))")
     else:
         print("- gesprekken: geen gespreksdatabase gevonden, niets te verwijderen")
+    print(f"- vragen in de inbox: {learned.inbox}")
+    print(f"- voorbeeldzinnen van ontbrekende woorden: {learned.gap_examples}")
+    print(f"- toelichtingen bij reacties: {learned.comments}")
+    print(f"- register sociale ondernemingen (na {settings.learning.register_retention_days} dagen): "
+          f"{learned.register}")
     return 0
 
 

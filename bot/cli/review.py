@@ -177,8 +177,25 @@ def _messages(items: Sequence[str]) -> str:
     return "".join(f'<p class="msg">{_e(t)}</p>' for t in items) or '<span class="small">-</span>'
 
 
-def render_html(rows: Sequence[Row], threshold: float, title: str = "Antwoordcontrole Gemeentetolk") -> str:
+def expiring_for(row: Row, expiring: dict[str, list[Any]]) -> list[Any]:
+    """The dated facts of this row's sub-answer that expire soon (``facts.subanswers_expiring``);
+    a local answer counts only for its own municipality."""
+    if not (row.topic and row.subtopic):
+        return []
+    found = expiring.get(f"{row.topic}/{row.subtopic}") or []
+    return [p for p in found if p.kind != "local_answer" or p.owner.startswith(f"{row.question.municipality} ")]
+
+
+def render_html(
+    rows: Sequence[Row],
+    threshold: float,
+    title: str = "Antwoordcontrole Gemeentetolk",
+    expiring: dict[str, list[Any]] | None = None,
+) -> str:
+    """``expiring``: topic/subkey -> facts that expire within 90 days; those rows are marked."""
+    expiring = expiring or {}
     low = [r for r in rows if r.low(threshold)]
+    soon = [r for r in rows if expiring_for(r, expiring)]
     topics = Counter(r.topic or r.intent or "?" for r in rows)
     parts = [
         "<!DOCTYPE html>",
@@ -187,7 +204,8 @@ def render_html(rows: Sequence[Row], threshold: float, title: str = "Antwoordcon
         f"<h1>{_e(title)}</h1>",
         f'<p class="small">Gemaakt op {_e(datetime.now().strftime("%d-%m-%Y %H:%M"))}. '
         f"{len(rows)} vragen, {len(low)} met lage zekerheid (onder {threshold:.2f} of niet begrepen): "
-        "die rijen zijn oranje.</p>",
+        "die rijen zijn oranje. "
+        f"{len(soon)} antwoorden met een feit dat binnen 90 dagen verloopt: controleer de bron.</p>",
         "<p>Onderwerpen: "
         + ", ".join(f"{_e(k)} ({v})" for k, v in sorted(topics.items(), key=lambda kv: -kv[1]))
         + "</p>",
@@ -197,6 +215,10 @@ def render_html(rows: Sequence[Row], threshold: float, title: str = "Antwoordcon
     for i, r in enumerate(rows, start=1):
         is_low = r.low(threshold)
         flag = '<div class="flag">Lage zekerheid: controleren</div>' if is_low else ""
+        for placed in expiring_for(r, expiring):
+            until = placed.fact.get("valid_until")
+            flag += (f'<div class="flag">Feit verloopt op {_e(until)}: {_e(placed.fact.get("claim"))} '
+                     f'(bron: {_e(placed.fact.get("source"))}). Controleer en werk bij.</div>')
         topic = f"{r.topic}/{r.subtopic}" if r.topic and r.subtopic else (r.topic or "-")
         where = f'<div class="small">gemeente: {_e(r.question.municipality)}</div>' if r.question.municipality else ""
         answer = _messages(r.answer + r.other)
@@ -259,6 +281,12 @@ def run_review(questions: Sequence[Question], settings: Any) -> list[Row]:
     return rows
 
 
+def _expiring(settings: Any) -> dict[str, list[Any]]:
+    from bot.services import facts
+
+    return facts.subanswers_expiring(facts.collect(settings.root, settings.db_url), facts.today(settings))
+
+
 def cmd_review(args: argparse.Namespace) -> int:
     from bot.cli import CommandError
     from bot.services.settings import load_settings
@@ -277,7 +305,7 @@ def cmd_review(args: argparse.Namespace) -> int:
         raise CommandError(f"De assistent kon niet starten of antwoorden: {err}") from err
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(render_html(rows, args.threshold), encoding="utf-8")
+    out.write_text(render_html(rows, args.threshold, expiring=_expiring(settings)), encoding="utf-8")
     low = sum(r.low(args.threshold) for r in rows)
     print(f"Rapport geschreven: {out} ({len(rows)} vragen, {low} met lage zekerheid).")
     print(f"Open het in je browser: file://{out.resolve()}")

@@ -62,6 +62,8 @@ def child_env(settings: Settings) -> dict[str, str]:
         env["GEMEENTETOLK_MUNICIPALITY"] = settings.municipality
     if settings.web_secret_env:
         env["GEMEENTETOLK_WEB_SECRET"] = settings.web_secret_env
+    if settings.today:  # tests only: the date dated facts are judged on
+        env["GEMEENTETOLK_TODAY"] = settings.today.isoformat()
     return env
 
 
@@ -121,6 +123,7 @@ LABELS = {
     "actions": "de actie-server",
     "rasa": "de Rasa-server",
     "web": "de demopagina",
+    "workspace": "de werkruimte (Beheer)",
 }
 
 
@@ -188,6 +191,9 @@ class Stack:
     # The demo page with the widget: `gemeentetolk run` turns it on; tests and benchmarks that
     # only talk to Rasa leave it off (no clash on the web port).
     with_web: bool = False
+    # The workspace (Beheer) on settings.workspace.port: `gemeentetolk run` turns it on. It gets
+    # the API token, so "Publiceren" can switch the running Rasa server to a new model.
+    with_workspace: bool = False
     procs: dict[str, subprocess.Popen] = field(default_factory=dict)
     started_at: float = 0.0
     parts: dict[str, Part] = field(default_factory=dict)
@@ -294,6 +300,20 @@ class Stack:
             health=f"http://{connect_host(s.host)}:{s.web_port}/health",
         ))  # fmt: skip
 
+    def start_workspace(self) -> None:
+        """The workspace for editors and civil servants (bot/workspace) on its port."""
+        s = self.settings
+        env = child_env(s)
+        if self.enable_api:
+            env["GEMEENTETOLK_RASA_API_TOKEN"] = self.api_token
+        self.start_part(Part(
+            "workspace",
+            [sys.executable, "-m", "bot.workspace.server", "--host", s.host,
+             "--port", str(s.workspace.port), "--rasa-url", s.rasa_url],
+            env, host=s.host, port=s.workspace.port, port_setting="GEMEENTETOLK_WORKSPACE_PORT",
+            health=f"http://{connect_host(s.host)}:{s.workspace.port}/health",
+        ))  # fmt: skip
+
     # --- the whole stack ------------------------------------------------------------
     def start(self, timeout: float = 180.0) -> float:
         """Start everything and wait until the assistant answers. Returns the seconds it took.
@@ -306,6 +326,8 @@ class Stack:
             self.start_rasa()
             if self.with_web:
                 self.start_web()
+            if self.with_workspace:
+                self.start_workspace()
             self.wait_ready(timeout)
         except BaseException:
             self.stop()

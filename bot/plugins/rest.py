@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from typing import Any
@@ -18,7 +19,7 @@ from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
 
-from bot.plugins import errors
+from bot.plugins import errors, tracker_store
 from bot.plugins.fallback import failure_text
 from bot.services.guard import (
     NO_ANSWER_REPLY,
@@ -27,6 +28,13 @@ from bot.services.guard import (
     check_text,
     clean_metadata,
 )
+from bot.services.shared_state import (
+    MSG_UNAVAILABLE,
+    RedisButtonMemory,
+    SharedStateUnavailable,
+    button_memory,
+)
+from bot.services.websecurity import MSG_NOT_SAVED
 
 logger = logging.getLogger(__name__)
 
@@ -44,13 +52,24 @@ async def _no_answer(message: UserMessage) -> str:
     return NO_ANSWER_REPLY
 
 
-def guarded(on_new_message: Handler, buttons: ButtonMemory, fallback: Fallback = _no_answer) -> Handler:
+def guarded(on_new_message: Handler, buttons: ButtonMemory | RedisButtonMemory,
+            fallback: Fallback = _no_answer) -> Handler:
     """Wrap Rasa's message handler with the text checks and a reply-on-silence fallback."""
+
+    def remember(sender: str, msg: dict) -> None:
+        try:
+            buttons.record(sender, button_payloads(msg))
+        except SharedStateUnavailable:
+            pass  # the answer still goes out; its buttons then work as typed text
 
     async def handle(message: UserMessage) -> None:
         output = message.output_channel
         sender = str(message.sender_id)
-        verdict = check_text(message.text, sender, buttons)
+        try:
+            verdict = check_text(message.text, sender, buttons)
+        except SharedStateUnavailable:  # Redis (scaled profile) away: say so, in Dutch
+            await output.send_text_message(sender, f"{MSG_UNAVAILABLE} {NO_ANSWER_REPLY}")
+            return
         if verdict.reply is not None:
             await output.send_text_message(sender, verdict.reply)
             return
@@ -63,17 +82,25 @@ def guarded(on_new_message: Handler, buttons: ButtonMemory, fallback: Fallback =
         async def send_response(recipient_id: str, msg: dict) -> None:
             nonlocal sent
             sent += 1
-            buttons.record(sender, button_payloads(msg))
+            remember(sender, msg)
             await original(recipient_id, msg)
 
         output.send_response = send_response  # type: ignore[method-assign]
+        started = time.monotonic()
         try:
             await on_new_message(message)
         except Exception:  # the user must get an answer, never a stack trace
             logger.exception("Handling a message failed")
         finally:
             output.send_response = original  # type: ignore[method-assign]
-        if sent == 0:
+        if tracker_store.failed_since(sender, started):
+            # The database is away: what Rasa said came from an empty conversation, and
+            # nothing was stored. Say so instead, with the phone route.
+            collected = getattr(output, "messages", None)
+            if isinstance(collected, list):
+                collected.clear()
+            await output.send_text_message(sender, f"{MSG_NOT_SAVED} {_route(message.metadata)}")
+        elif sent == 0:
             try:
                 reply = await fallback(message)
             except Exception:  # noqa: BLE001 - never silence
@@ -84,6 +111,15 @@ def guarded(on_new_message: Handler, buttons: ButtonMemory, fallback: Fallback =
     return handle
 
 
+def _route(metadata: object) -> str:
+    from bot.services.routing import phone_route_for
+    from bot.services.settings import load_settings
+
+    settings = load_settings()
+    slug = (metadata or {}).get("municipality") if isinstance(metadata, dict) else None
+    return phone_route_for(settings.municipalities_dir, slug or settings.municipality)
+
+
 def _bad_request(text: str, status: int = 400) -> response.HTTPResponse:
     return response.json([{"recipient_id": None, "text": text}], status=status)
 
@@ -91,12 +127,15 @@ def _bad_request(text: str, status: int = 400) -> response.HTTPResponse:
 class SafeRestInput(RestInput):
     """Rasa's REST channel with input checks. Same name, so the same URL."""
 
-    def __init__(self) -> None:
-        self.buttons = ButtonMemory()
+    def __init__(self, buttons: ButtonMemory | RedisButtonMemory | None = None) -> None:
+        self.buttons = buttons if buttons is not None else ButtonMemory()
 
     @classmethod
     def from_credentials(cls, credentials: dict | None) -> SafeRestInput:
-        return cls()
+        from bot.services.settings import load_settings
+
+        # In Redis in the scaled profile: the conversation may go on at another instance.
+        return cls(button_memory(load_settings().redis_url, "rest"))
 
     def get_metadata(self, request: Request) -> dict:
         return clean_metadata(request.json.get("metadata"))

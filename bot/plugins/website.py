@@ -10,6 +10,10 @@ Routes (under ``/webhooks/website``), all JSON, all answers in Dutch:
   ``{"action": "contact"}`` (mapped to ``/ask_contact`` here, on the server);
   optional ``"metadata": {"municipality": "<slug>"}``. Answer: ``{"messages": [...]}``.
 - ``GET  /history``  the messages of the conversation so far, read from the tracker store.
+- ``POST /feedback`` "Had je hier iets aan?" on an answer of this conversation:
+  ``{"ref": "<the answer's feedback.ref>", "helpful": true|false}``, then optionally once
+  ``{"ref": ..., "comment": "..."}``. Answer: ``{"message": "..."}`` (201, 200; 409 already
+  given, 404 no such answer in this conversation). See ``bot.services.feedback``.
 
 Every answer to ``/webhook`` and ``/history`` carries a fresh ``"session"`` token for the same
 conversation; a token expires after ``GEMEENTETOLK_SESSION_IDLE_HOURS`` (24) without one.
@@ -23,8 +27,10 @@ for the allowed origins only.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -32,8 +38,9 @@ from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, Us
 from sanic import Blueprint, response
 from sanic.request import Request
 
-from bot.plugins import errors
+from bot.plugins import errors, tracker_store
 from bot.plugins.fallback import failure_text
+from bot.services import shared_state as shared
 from bot.services import websecurity as sec
 from bot.services.guard import ButtonMemory, check_text, clean_metadata
 
@@ -45,6 +52,7 @@ MAX_BODY_BYTES = 16 * 1024
 MESSAGES_PER_MINUTE = 20
 SESSIONS_PER_MINUTE = 20
 READS_PER_MINUTE = 60
+FEEDBACK_PER_MINUTE = 20
 
 
 def _error(status: int, code: str, message: str, headers: dict | None = None):
@@ -66,17 +74,25 @@ class WebsiteInput(InputChannel):
         address_messages_per_minute: int = MESSAGES_PER_MINUTE,
         sessions_per_minute: int = SESSIONS_PER_MINUTE,
         clock: Callable[[], float] | None = None,
+        redis_url: str = "",
         idle_seconds: float = sec.DEFAULT_IDLE_SECONDS,
         wall_clock: Callable[[], float] | None = None,
+        feedback_db_url: str | None = None,
     ) -> None:
+        """``redis_url``: keep rate limits and button memory in Redis, shared by every Rasa
+        instance (the scaled profile); empty: in this process."""
         extra = {"clock": clock} if clock else {}
         self.signer = sec.SessionSigner(secret, idle_seconds, **({"clock": wall_clock} if wall_clock else {}))
         self.origins = sec.OriginPolicy(allowed_origins)
-        self.message_limit = sec.RateLimiter(messages_per_minute, 60.0, **extra)
-        self.address_limit = sec.RateLimiter(address_messages_per_minute, 60.0, **extra)
-        self.session_limit = sec.RateLimiter(sessions_per_minute, 60.0, **extra)
-        self.read_limit = sec.RateLimiter(READS_PER_MINUTE, 60.0, **extra)
-        self.buttons = ButtonMemory()
+        limiter = shared.rate_limiter
+        self.message_limit = limiter(redis_url, "message", messages_per_minute, 60.0, **extra)
+        self.address_limit = limiter(redis_url, "address", address_messages_per_minute, 60.0, **extra)
+        self.session_limit = limiter(redis_url, "session", sessions_per_minute, 60.0, **extra)
+        self.read_limit = limiter(redis_url, "read", READS_PER_MINUTE, 60.0, **extra)
+        self.feedback_limit = limiter(redis_url, "feedback", FEEDBACK_PER_MINUTE, 60.0, **extra)
+        # Where feedback is stored (GEMEENTETOLK_DB_URL); None: from the settings when needed.
+        self.feedback_db_url = feedback_db_url
+        self.buttons = shared.button_memory(redis_url, "website")
         self.typed = ButtonMemory()  # stays empty: typed text never passes as a command
 
     @classmethod
@@ -92,6 +108,8 @@ class WebsiteInput(InputChannel):
             address_messages_per_minute=settings.web_address_messages_per_minute,
             sessions_per_minute=settings.web_sessions_per_minute,
             idle_seconds=settings.session_idle_hours * 3600,
+            redis_url=settings.redis_url,
+            feedback_db_url=settings.db_url,
         )
 
     # --- checks ---------------------------------------------------------
@@ -175,6 +193,12 @@ class WebsiteInput(InputChannel):
     def blueprint(self, on_new_message: Handler) -> Blueprint:
         bp = Blueprint("website_webhook", __name__)
 
+        @bp.exception(shared.SharedStateUnavailable)
+        async def shared_state_down(request: Request, exception: Exception):
+            # Redis (scaled profile) is away: a clear Dutch answer, never a 500. The client
+            # reconnects by itself, so the next request after Redis is back works again.
+            return _error(503, "unavailable", shared.MSG_UNAVAILABLE + " " + sec.MSG_PHONE)
+
         @bp.listener("before_server_start")
         async def dutch_errors(app, _loop) -> None:
             errors.install(app)
@@ -214,18 +238,24 @@ class WebsiteInput(InputChannel):
             if refused:
                 return refused
             collector = CollectingOutputChannel()
+            metadata = clean_metadata(body.get("metadata"))
             message = UserMessage(
                 text,
                 collector,
                 session_id,
                 input_channel=self.name(),
-                metadata=clean_metadata(body.get("metadata")),
+                metadata=metadata,
             )
+            started = time.monotonic()
             try:
                 await on_new_message(message)
             except Exception:  # the user gets an answer, never a stack trace
                 logger.exception("Handling a website message failed")
             messages = sec.merge_messages(collector.messages)
+            if tracker_store.failed_since(session_id, started):
+                # The database is away: Rasa answered as if the conversation were new, and
+                # nothing was stored. Say so, with the municipality's phone route.
+                messages = [{"from": "bot", "text": self._not_saved(metadata)}]
             if not messages:  # e.g. the action server is down: the municipality's own route
                 agent = getattr(request.app.ctx, "agent", None)
                 text = await failure_text(agent, session_id, message.metadata)
@@ -255,6 +285,19 @@ class WebsiteInput(InputChannel):
                 self.buttons.record(session_id, payloads)
             return response.json({"messages": messages, "session": self.signer.token_for(session_id)})
 
+        @bp.route("/feedback", methods=["POST", "OPTIONS"])
+        async def give_feedback(request: Request):
+            session_id, refused = self._gate(request)
+            if refused is not None:
+                return refused
+            body, refused = self._json_body(request, required=True)
+            if refused:
+                return refused
+            wait = self.feedback_limit.hit(session_id) or self.address_limit.hit(self._address(request))
+            if wait:
+                return self._rate_error(wait)
+            return await self._feedback(request, session_id, body)
+
         @bp.middleware("response")
         async def cors(request: Request, resp):
             origin = request.headers.get("origin")
@@ -273,6 +316,41 @@ class WebsiteInput(InputChannel):
             return None
 
         return bp
+
+    async def _feedback(self, request: Request, session_id: str, body: dict):
+        from bot.services import feedback as fb
+
+        wanted = fb.parse_request(body)
+        if wanted is None:
+            return _error(400, "bad_feedback", fb.MSG_BAD)
+        try:
+            events = await self._events(request, session_id)
+            answer = fb.find_answer(events, wanted.ref, session_id)
+            if answer is None:
+                return _error(404, "unknown_answer", fb.MSG_UNKNOWN)
+            result = await asyncio.to_thread(self._store_feedback, answer, wanted)
+        except Exception:
+            logger.exception("Storing website feedback failed")
+            return _error(503, "feedback", sec.MSG_FAILED)
+        return response.json({"message": result.message}, status=result.status)
+
+    def _store_feedback(self, answer: Any, wanted: Any) -> Any:
+        from bot.services import feedback as fb
+        from bot.services.contact import get_factory
+        from bot.services.settings import load_settings
+
+        settings = load_settings()
+        factory = get_factory(self.feedback_db_url or settings.db_url)
+        return fb.record(factory, answer, wanted, default_municipality=settings.municipality or None)
+
+    @staticmethod
+    def _not_saved(metadata: dict) -> str:
+        from bot.services.routing import phone_route_for
+        from bot.services.settings import load_settings
+
+        settings = load_settings()
+        slug = metadata.get("municipality") or settings.municipality
+        return f"{sec.MSG_NOT_SAVED} {phone_route_for(settings.municipalities_dir, slug)}"
 
     @staticmethod
     async def _events(request: Request, session_id: str) -> list[dict]:

@@ -12,12 +12,16 @@ Pure Python: no Rasa imports. The action in ``actions/answers.py`` is a thin ada
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
 from typing import Any
 
-from bot.services import topics
+from bot.services import facts, local_answers, topics
 from bot.services.topics import TOPICS, topic_for_intent
+from glossary.facts import expired, expired_notice
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +76,37 @@ def response_text(domain: Mapping[str, Any], intent: str, subkey: str) -> str | 
     return None
 
 
+_responses_cache: dict[str, tuple[tuple, dict[str, Any]]] = {}
+_responses_lock = threading.Lock()
+
+
+def domain_responses(directory: Path) -> dict[str, Any]:
+    """``{"responses": ...}`` of the domain files in ``directory`` (``bot/domain``), as rasa_sdk
+    would pass the domain to an action.
+
+    The action server reads the answer texts here itself, so Rasa no longer sends its whole
+    domain (28 KB) with every topic answer (``send_domain``). Read once per process and again
+    only when a file changed (name, size and modification time).
+    """
+    files = sorted(Path(directory).glob("*.yml"))
+    stamp = tuple((f.name, f.stat().st_mtime_ns, f.stat().st_size) for f in files)
+    key = str(Path(directory).resolve())
+    with _responses_lock:
+        cached = _responses_cache.get(key)
+        if cached and cached[0] == stamp:
+            return cached[1]
+    import yaml
+
+    responses: dict[str, Any] = {}
+    for path in files:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        responses.update(data.get("responses") or {})
+    domain = {"responses": responses}
+    with _responses_lock:
+        _responses_cache[key] = (stamp, domain)
+    return domain
+
+
 def subkeys_in_domain(domain: Mapping[str, Any], intent: str) -> list[str]:
     prefix = f"utter_{intent}/"
     return [k[len(prefix) :] for k in ((domain or {}).get("responses") or {}) if k.startswith(prefix)]
@@ -91,11 +126,7 @@ def euro(amount: int | None) -> str:
     return "€ " + f"{int(amount):,}".replace(",", ".")
 
 
-def _place(profile: Any) -> str:
-    name = getattr(profile, "name", "") or getattr(profile, "slug", "")
-    if getattr(profile, "fictional", False):
-        return f"{name} (voorbeeldgemeente, fictief)"
-    return name
+_place = local_answers.place
 
 
 def _band_range(band: Any) -> str:
@@ -109,8 +140,10 @@ def _band_range(band: Any) -> str:
     return f"{euro(low)} tot {euro(high)}"
 
 
-def local_details(topic: str, subkey: str, profile: Any) -> str | None:
-    """Local details for this sub-answer from a municipality profile, or None."""
+def local_details(topic: str, subkey: str, profile: Any, today: date | None = None) -> str | None:
+    """Local details for this sub-answer from a municipality profile, or None. A band or
+    scheme whose period ended before ``today`` is named without its amounts or deadline."""
+    day = today or facts.today()
     if profile is None:
         return None
     sub = TOPICS[topic].subanswer(subkey) if topic in TOPICS else None
@@ -123,12 +156,18 @@ def local_details(topic: str, subkey: str, profile: Any) -> str | None:
     if kind == topics.PROCUREMENT_BANDS:
         lines.append(f"Zo doet {place} het (staat in het inkoopbeleid):")
         for band in items:
+            if local_answers.period_expired(band.period, day):
+                lines.append("- " + local_answers.expired_detail(band.period, band.label))
+                continue
             rng = _band_range(band)
             label = f"{rng}: {band.label}" if rng else band.label
             lines.append(f"- {label}. {band.procedure}".rstrip())
     elif kind == topics.SUBSIDY_SCHEMES:
         lines.append(f"Regelingen van {place}:")
         for scheme in items:
+            if local_answers.period_expired(scheme.period, day):
+                lines.append("- " + local_answers.expired_detail(scheme.period, scheme.name))
+                continue
             line = f"- {scheme.name}: {scheme.description}"
             extra = []
             if getattr(scheme, "max_amount_eur", None):
@@ -163,7 +202,9 @@ def load_matcher(db_url: str | None) -> Any:
         return None
 
 
-def bridge(text: str, matcher: Any, explained: Iterable[str]) -> tuple[str, list[str], list[dict]]:
+def bridge(
+    text: str, matcher: Any, explained: Iterable[str], today: date | None = None
+) -> tuple[str, list[str], list[dict]]:
     """Explain the first official term not yet explained; unbridged on any glossary error."""
     done = list(dict.fromkeys(explained or []))
     if matcher is None:
@@ -171,7 +212,7 @@ def bridge(text: str, matcher: Any, explained: Iterable[str]) -> tuple[str, list
     try:
         from glossary.bridge import bridge_text
 
-        result = bridge_text(text, matcher, done)
+        result = bridge_text(text, matcher, done, today)
     except Exception as err:  # noqa: BLE001
         log.warning("Glossary bridge failed, answering unbridged: %s", err)
         return text, done, []
@@ -206,8 +247,14 @@ def build_answer(
     profile: Any = None,
     matcher: Any = None,
     explained: Iterable[str] | None = None,
+    today: date | None = None,
 ) -> Answer:
-    """Compose the answer for a topic intent. Never raises on missing data."""
+    """Compose the answer for a topic intent. Never raises on missing data.
+
+    ``today`` (default: today in Europe/Amsterdam) judges the dated facts: a national answer
+    whose fact expired gives a notice instead of its amounts; a local answer of the profile
+    is added after (``add``) or shown instead of (``replace``) the national text."""
+    day = today or facts.today()
     base = (intent or "").split("/", 1)[0]
     topic = topic_for_intent(base)
     done = list(dict.fromkeys(explained or []))
@@ -222,13 +269,25 @@ def build_answer(
     if not text:
         return Answer([{"text": NO_ANSWER}], topic, subkey, done)
 
-    body, source = split_source(text)
-    body, done, terms = bridge(body, matcher, done)
-    first: dict[str, Any] = {"text": f"{body}\n{source}" if source else body}
-    if terms:
-        first["terms"] = terms  # the widget shows them under the answer ("Wat betekent ...?")
-    messages = [first]
-    local = local_details(topic, subkey, profile) if subkey else None
+    own = local_answers.local_answer(profile, topic, subkey)
+    messages: list[dict[str, Any]] = []
+    terms: list[dict] = []
+    if local_answers.replaces_national(own, day):
+        messages.append(local_answers.local_message(profile, own, day))
+    else:
+        body, source = split_source(text)
+        old = expired(facts.response_facts(domain, f"utter_{base}/{subkey}"), day)
+        if old:  # never present an expired amount as current
+            body = expired_notice(old)
+        else:
+            body, done, terms = bridge(body, matcher, done, day)
+        first: dict[str, Any] = {"text": f"{body}\n{source}" if source else body}
+        if terms:
+            first["terms"] = terms  # the widget shows them under the answer ("Wat betekent ...?")
+        messages.append(first)
+        if own is not None:
+            messages.append(local_answers.local_message(profile, own, day))
+    local = local_details(topic, subkey, profile, day) if subkey else None
     if local:
         messages.append({"text": f"{local}\n{SOURCE_PREFIX} gemeenteprofiel van {_place(profile)}."})
     slug = getattr(profile, "slug", None) if profile is not None else None

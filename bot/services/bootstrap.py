@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from sqlalchemy.engine import Engine
 
-from bot.services import municipalities, schema
+from bot.services import municipalities, profiles, schema
 from bot.services.settings import Settings
 from glossary import setup as glossary_setup
 
@@ -20,6 +20,7 @@ SETUP_STEPS: list[SetupStep] = [
     schema.setup_step,
     glossary_setup.setup_step,
     municipalities.load_profiles_step,
+    profiles.setup_step,  # the profile documents editors change in the workspace
 ]
 
 

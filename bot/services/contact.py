@@ -118,6 +118,7 @@ class ContactDraft:
     official_terms: list[str] = field(default_factory=list)
     consent: bool = False
     request_key: str | None = None  # request_key(): the same request is stored once
+    conversation_id: str | None = None  # the Rasa sender id (the workspace shows the conversation)
 
 
 def request_key(draft: ContactDraft, conversation_id: str, now: datetime | None = None) -> str:
@@ -190,6 +191,7 @@ def save_request(factory: sessionmaker, draft: ContactDraft, now: datetime | Non
                         phone=clean_phone(draft.phone) if draft.phone else None,
                         contact_moment=clean_text(draft.contact_moment, 200), consent_at=now,
                         status="open", request_key=draft.request_key or None,
+                        conversation_id=(draft.conversation_id or None) and str(draft.conversation_id)[:255],
                     ))
             except IntegrityError:
                 continue  # a reference collision, or the same request stored just now

@@ -23,6 +23,10 @@ def make_engine(url: str, busy_timeout: float = 30.0) -> Engine:
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         kwargs["connect_args"] = {"timeout": busy_timeout, "check_same_thread": False}
+    else:
+        # A server restart (PostgreSQL in the scaled profile) leaves dead connections in the
+        # pool; check each one as it is taken, so the first request after recovery works.
+        kwargs["pool_pre_ping"] = True
     engine = create_engine(url, **kwargs)
     if parsed.get_backend_name() == "sqlite":
 

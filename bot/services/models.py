@@ -79,3 +79,9 @@ class ContactRequest(Base):
     # Hash of conversation, day and fields: the same request sent twice is stored once
     # (bot.services.contact.request_key; migration f001).
     request_key = Column(String(64), unique=True, index=True)
+    # Handling in the workspace (migration w001): the Rasa conversation (sender id) it came
+    # from, who picked it up, who closed it and the closing note.
+    conversation_id = Column(String(255))
+    assigned_to = Column(String(64))
+    closed_by = Column(String(64))
+    close_note = Column(Text)

@@ -29,6 +29,8 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # known to the migrations). Add a module here when it defines tables.
 MODEL_MODULES: list[str] = [
     "bot.services.models",
+    "bot.services.workspace_models",
+    "bot.services.learning_models",
 ]
 
 

@@ -6,10 +6,47 @@ import os
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class WorkspaceSettings:
+    """The workspace (Beheer, bot/workspace): port, sessions, login limits, Rasa's model API."""
+
+    port: int = 8081
+    # GEMEENTETOLK_WORKSPACE_SECRET (at least 32 characters) signs the session cookie;
+    # empty: a key generated once into var/workspace_secret.
+    secret_env: str = field(default="", repr=False)
+    session_minutes: int = 30  # a session ends after this many minutes without a request
+    secure_cookies: bool = False  # true behind https: the cookie is only sent over https
+    max_failures: int = 5  # failed logins per account before it is locked for a while
+    max_failures_per_address: int = 20  # failed logins per address before it is locked
+    lockout_minutes: int = 15
+    # The Rasa server's HTTP API token (``--auth-token``): the launcher sets it, so that
+    # "Publiceren" can switch the running assistant to the new model (PUT /model).
+    rasa_api_token: str = field(default="", repr=False)
+    # Train a new model by fine-tuning the previous one (rasa train --finetune): faster.
+    finetune: bool = True
+    # A municipality's own NL Design System theme: a CSS file with design tokens on a class.
+    theme_css: str = ""
+    theme_class: str = "voorbeeld-theme"
+
+
+@dataclass(frozen=True)
+class LearningSettings:
+    """The learning loop (issue 15): inbox, social enterprise register."""
+
+    # A message whose intent confidence is below this goes to the inbox (0..1).
+    low_confidence: float = 0.7
+    # Register entries are deleted by `gemeentetolk purge` after this many days.
+    register_retention_days: int = 730
+    # The public address of the workspace for the withdrawal link in the register's
+    # confirmation (the page /afmelden/<token> needs no login). Empty: the workspace URL.
+    public_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -32,6 +69,12 @@ class Settings:
     glossary_editor: str = ""
     # Which Rasa speed-ups bot.plugins.server installs (names in bot.plugins.patches).
     patches: tuple[str, ...] = ("action_validator", "event_lookup")
+    # GEMEENTETOLK_TODAY (tests only): the date dated facts are judged on. None: today in
+    # Europe/Amsterdam (bot.services.facts.today).
+    today: date | None = None
+    # Scaled profile: Redis for the lock store and the channels' shared state (rate limits,
+    # button memory). Empty: in-process state (one Rasa process, the default).
+    redis_url: str = ""
     # The action server: the address it listens on (loopback unless the scaled profile needs
     # more) and the shared secret the Rasa server sends with every call
     # (GEMEENTETOLK_ACTION_SECRET; empty: generated once into var/action_secret).
@@ -47,6 +90,10 @@ class Settings:
     retention_days: int = 90
     # Where `gemeentetolk run|shell` write the parts' logs (default var/logs).
     log_dir_env: str = ""
+    # The workspace (Beheer) for editors and civil servants: GEMEENTETOLK_WORKSPACE_*.
+    workspace: WorkspaceSettings = field(default_factory=lambda: WorkspaceSettings())
+    # The learning loop: GEMEENTETOLK_INBOX_LOW_CONFIDENCE, GEMEENTETOLK_REGISTER_*, ...
+    learning: LearningSettings = field(default_factory=lambda: LearningSettings())
 
     @property
     def web_secret(self) -> bytes:
@@ -71,6 +118,22 @@ class Settings:
         return f"http://localhost:{self.web_port}/"
 
     @property
+    def workspace_secret(self) -> bytes:
+        """The key that signs the workspace's session cookie (read or created lazily)."""
+        if self.workspace.secret_env:
+            return self.workspace.secret_env.encode("utf-8")
+        return load_or_create_secret(self.var_dir / "workspace_secret")
+
+    @property
+    def workspace_url(self) -> str:
+        return f"http://localhost:{self.workspace.port}/"
+
+    @property
+    def public_workspace_url(self) -> str:
+        """Where entrepreneurs reach the workspace's public pages (the withdrawal link)."""
+        return (self.learning.public_url or self.workspace_url).rstrip("/") + "/"
+
+    @property
     def glossary_nlu_path(self) -> Path:
         """The NLU file generated from the glossary (``glossary export-nlu``)."""
         return self.root / "data" / "nlu" / "glossary.yml"
@@ -78,6 +141,11 @@ class Settings:
     @property
     def var_dir(self) -> Path:
         return self.root / "var"
+
+    @property
+    def domain_dir(self) -> Path:
+        """The Rasa domain files (the action server reads the answer texts there)."""
+        return self.root / "bot" / "domain"
 
     @property
     def municipalities_dir(self) -> Path:
@@ -191,7 +259,8 @@ def _number(env: Mapping[str, str], name: str, default: float, low: float, high:
     return value
 
 
-def _whole(env: Mapping[str, str], name: str, default: int, low: int, high: int, what: str) -> int:
+def _whole(env: Mapping[str, str], name: str, default: int, low: int, high: int,
+           what: str = "een heel getal") -> int:
     value = _number(env, name, default, low, high, what)
     if value != int(value):
         raise ValueError(f"{name} moet een heel getal zijn, niet {env.get(name)!r}.")
@@ -236,6 +305,8 @@ def load_settings(env: Mapping[str, str] | None = None, root: Path | None = None
         allowed_origins=_origins(env, web_port),
         glossary_editor=env.get("GLOSSARY_EDITOR") or _login_name(),
         patches=_patches(env),
+        today=_today(env),
+        redis_url=_redis_url(env),
         action_host=_host(env, "GEMEENTETOLK_ACTION_HOST", "127.0.0.1"),
         action_secret_env=_secret(env, "GEMEENTETOLK_ACTION_SECRET"),
         session_idle_hours=_number(env, "GEMEENTETOLK_SESSION_IDLE_HOURS", 24.0, 0.01, 24 * 365,
@@ -250,7 +321,116 @@ def load_settings(env: Mapping[str, str] | None = None, root: Path | None = None
         retention_days=_whole(env, "GEMEENTETOLK_RETENTION_DAYS", 90, 1, 36_500,
                               "een aantal dagen"),
         log_dir_env=(env.get("GEMEENTETOLK_LOG_DIR") or "").strip(),
+        workspace=_workspace(env),
+        learning=_learning(env),
     )
+
+
+def _today(env: Mapping[str, str]) -> date | None:
+    raw = (env.get("GEMEENTETOLK_TODAY") or "").strip()
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise ValueError(
+            f"GEMEENTETOLK_TODAY moet een datum zijn als 2028-01-15 (JJJJ-MM-DD), niet {raw!r}. "
+            "Gebruik deze instelling alleen in tests."
+        ) from None
+
+
+def _redis_url(env: Mapping[str, str]) -> str:
+    raw = (env.get("GEMEENTETOLK_REDIS_URL") or "").strip()
+    if not raw:
+        return ""
+    parts = urlsplit(raw)
+    if parts.scheme not in ("redis", "rediss", "unix") or not (parts.hostname or parts.path):
+        raise ValueError(
+            "GEMEENTETOLK_REDIS_URL moet een Redis-adres zijn, bijvoorbeeld "
+            f"redis://127.0.0.1:6379/0, niet {raw!r}."
+        )
+    try:
+        parts.port  # noqa: B018 - raises ValueError for a bad port
+    except ValueError:
+        raise ValueError(f"GEMEENTETOLK_REDIS_URL heeft een ongeldige poort: {raw!r}.") from None
+    return raw
+
+
+def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("1", "true", "ja", "yes", "on"):
+        return True
+    if raw in ("0", "false", "nee", "no", "off"):
+        return False
+    raise ValueError(f"{name} moet true of false zijn, niet {raw!r}.")
+
+
+def _workspace(env: Mapping[str, str]) -> WorkspaceSettings:
+    secret = env.get("GEMEENTETOLK_WORKSPACE_SECRET", "").strip()
+    if secret and len(secret) < MIN_SECRET_CHARS:
+        raise ValueError(
+            f"GEMEENTETOLK_WORKSPACE_SECRET is te kort: gebruik minstens {MIN_SECRET_CHARS} tekens."
+        )
+    return WorkspaceSettings(
+        port=_port(env, "GEMEENTETOLK_WORKSPACE_PORT", 8081),
+        secret_env=secret,
+        session_minutes=_whole(env, "GEMEENTETOLK_WORKSPACE_SESSION_MINUTES", 30, 1, 24 * 60),
+        secure_cookies=_flag(env, "GEMEENTETOLK_WORKSPACE_SECURE_COOKIES", False),
+        max_failures=_whole(env, "GEMEENTETOLK_WORKSPACE_MAX_FAILURES", 5, 1, 1000),
+        max_failures_per_address=_whole(
+            env, "GEMEENTETOLK_WORKSPACE_MAX_FAILURES_PER_ADDRESS", 20, 1, 100_000
+        ),
+        lockout_minutes=_whole(env, "GEMEENTETOLK_WORKSPACE_LOCKOUT_MINUTES", 15, 1, 24 * 60),
+        rasa_api_token=env.get("GEMEENTETOLK_RASA_API_TOKEN", "").strip(),
+        finetune=_flag(env, "GEMEENTETOLK_PUBLISH_FINETUNE", True),
+        theme_css=_theme_css(env),
+        theme_class=_theme_class(env),
+    )
+
+
+def _learning(env: Mapping[str, str]) -> LearningSettings:
+    raw = env.get("GEMEENTETOLK_INBOX_LOW_CONFIDENCE", "").strip().replace(",", ".")
+    low = 0.7
+    if raw:
+        try:
+            low = float(raw)
+        except ValueError:
+            low = -1.0
+        if not 0.0 <= low <= 1.0:
+            raise ValueError("GEMEENTETOLK_INBOX_LOW_CONFIDENCE moet een getal van 0 tot en met 1 "
+                             f"zijn, bijvoorbeeld 0.7, niet {raw!r}.")
+    public = env.get("GEMEENTETOLK_PUBLIC_WORKSPACE_URL", "").strip()
+    if public:
+        parts = urlsplit(public)
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+            raise ValueError("GEMEENTETOLK_PUBLIC_WORKSPACE_URL moet een adres zijn zoals "
+                             f"https://beheer.gemeente.nl, niet {public!r}.")
+    return LearningSettings(
+        low_confidence=low,
+        register_retention_days=_whole(env, "GEMEENTETOLK_REGISTER_RETENTION_DAYS", 730, 1, 3650),
+        public_url=public,
+    )
+
+
+def _theme_css(env: Mapping[str, str]) -> str:
+    raw = env.get("GEMEENTETOLK_WORKSPACE_THEME_CSS", "").strip()
+    if raw and not Path(raw).is_file():
+        raise ValueError(f"GEMEENTETOLK_WORKSPACE_THEME_CSS: het bestand {raw!r} bestaat niet.")
+    return raw
+
+
+def _theme_class(env: Mapping[str, str]) -> str:
+    import re
+
+    raw = env.get("GEMEENTETOLK_WORKSPACE_THEME_CLASS", "").strip() or "voorbeeld-theme"
+    if not re.fullmatch(r"[a-z][a-z0-9-]{0,63}", raw):
+        raise ValueError(
+            "GEMEENTETOLK_WORKSPACE_THEME_CLASS moet een CSS-klasse zijn zoals 'utrecht-theme' "
+            f"(kleine letters, cijfers en streepjes), niet {raw!r}."
+        )
+    return raw
 
 
 KNOWN_PATCHES = ("action_validator", "event_lookup")

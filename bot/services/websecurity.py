@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from bot.services.feedback import clean_marker
+
 TOKEN_VERSION = "v2"
 SESSION_ID_BYTES = 16  # 128 bits: unguessable
 SIGNATURE_CHARS = 43  # the full HMAC-SHA256 in unpadded base64url
@@ -45,6 +47,12 @@ MSG_OLD_BUTTON = "Deze knop werkt niet meer. Typ je vraag in gewone woorden."
 MSG_FAILED = (
     "Sorry, er ging aan mijn kant iets mis. Probeer het zo nog eens. "
     "Heb je haast? Bel dan de gemeente op 14 met daarachter het netnummer van je gemeente."
+)
+
+MSG_PHONE = "Heb je haast? Bel dan de gemeente op 14 met daarachter het netnummer van je gemeente."
+MSG_NOT_SAVED = (
+    "Sorry, het opslaan is nu niet gelukt. Wat je net stuurde, is niet bewaard. "
+    "Probeer het over een paar minuten opnieuw."
 )
 
 CONTACT_PAYLOAD = "/ask_contact"
@@ -272,7 +280,22 @@ def clean_bot_message(message: dict[str, Any]) -> dict[str, Any] | None:
     terms = clean_terms(message.get("custom"))
     if terms:
         out["terms"] = terms
+    marker = clean_marker(message.get("custom"))  # "Had je hier iets aan?" for this answer
+    if marker:
+        out["feedback"] = marker
     return out if len(out) > 1 else None
+
+
+def _attach(target: dict[str, Any], extra: dict[str, Any]) -> bool:
+    """Rasa sends ``custom`` (terms, feedback marker) apart from the text: attach it to the
+    bot message before it. False when ``extra`` is a message of its own."""
+    if not set(extra) - {"from"} <= {"terms", "feedback"} or target.get("from") != "bot":
+        return False
+    if extra.get("terms"):
+        target.setdefault("terms", []).extend(extra["terms"])
+    if extra.get("feedback"):
+        target["feedback"] = extra["feedback"]
+    return True
 
 
 def merge_messages(messages: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -283,8 +306,7 @@ def merge_messages(messages: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
         msg = clean_bot_message(raw)
         if msg is None:
             continue
-        if set(msg) == {"from", "terms"} and merged and merged[-1]["from"] == "bot":
-            merged[-1].setdefault("terms", []).extend(msg["terms"])
+        if merged and _attach(merged[-1], msg):
             continue
         merged.append(msg)
     return merged
@@ -345,8 +367,7 @@ def history_from_events(events: Iterable[dict[str, Any]]) -> list[dict[str, Any]
             if msg is None:
                 continue
             last_buttons = msg.get("buttons", last_buttons)
-            if set(msg) == {"from", "terms"} and messages and messages[-1]["from"] == "bot":
-                messages[-1].setdefault("terms", []).extend(msg["terms"])
+            if messages and _attach(messages[-1], msg):
                 continue
             messages.append(msg)
     return messages[-MAX_HISTORY:]

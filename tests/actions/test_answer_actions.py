@@ -100,12 +100,14 @@ def test_action_answer_asks_the_municipality_once_with_buttons(domain, no_glossa
 def test_explained_terms_travel_with_the_answer_message(domain, testdorp, monkeypatch):
     term = {"id": "drempelwaarde", "term": "drempelwaarde", "plain": "de grens", "definition": "Een ...", "source": "PIANOo"}
     monkeypatch.setattr(answers, "load_matcher", lambda db_url: object())
-    monkeypatch.setattr(answers, "bridge", lambda text, matcher, done: (text, ["drempelwaarde"], [term]))
+    monkeypatch.setattr(answers, "bridge", lambda text, matcher, done, today=None: (text, ["drempelwaarde"], [term]))
     latest = {"text": "drempel?", "intent": {"name": "ask_procurement"}, "entities": [],
               "metadata": {"municipality": "testdorp"}}
     dispatcher = CollectingDispatcher()
     events = ActionAnswer().run(dispatcher, make_tracker(latest), domain)
-    assert dispatcher.messages[0]["custom"] == {"terms": [term]}
+    assert dispatcher.messages[0]["custom"]["terms"] == [term]
+    # the answer also carries the feedback marker for "Had je hier iets aan?" (one per answer)
+    assert dispatcher.messages[0]["custom"]["feedback"]["answer"].startswith("procurement/")
     assert all(not m["custom"] for m in dispatcher.messages[1:])
     assert SlotSet("explained_terms", ["drempelwaarde"]) in events
 
@@ -133,3 +135,33 @@ def test_action_clarify_second_miss_offers_contact():
     ActionClarify().run(dispatcher, make_tracker(latest, events=events), {})
     payloads = [b["payload"] for m in dispatcher.messages for b in m.get("buttons", [])]
     assert payloads == ["/ask_contact"]
+
+
+def test_action_answer_with_an_expired_fact_gives_the_notice_and_the_card(domain, testdorp, no_glossary, monkeypatch):
+    """A domain whose thresholds fact expired (today from GEMEENTETOLK_TODAY): no amounts, a
+    notice with the source, and the contact card as usual."""
+    import copy
+
+    expired = copy.deepcopy(domain)
+    expired["responses"]["utter_ask_procurement/thresholds"][0]["metadata"]["facts"][0]["valid_until"] = "2026-11-30"
+    monkeypatch.setenv("GEMEENTETOLK_TODAY", "2026-12-01")
+    latest = {
+        "text": "vanaf welk bedrag moet de gemeente europees aanbesteden",
+        "intent": {"name": "ask_procurement", "confidence": 0.95},
+        "entities": [],
+        "response_selector": {"default": {"response": {"intent_response_key": "ask_procurement/thresholds"}}},
+    }
+    # The action reads the answer texts from the domain files (Rasa sends it no domain).
+    real_files = answers.domain_responses
+    monkeypatch.setattr(answers, "domain_responses", lambda directory: expired)
+    dispatcher = CollectingDispatcher()
+    ActionAnswer().run(dispatcher, make_tracker(latest, slots={"municipality": "testdorp"}), {})
+    texts = [m["text"] for m in dispatcher.messages]
+    assert "216.000" not in texts[0] and "golden tot en met 30 november 2026" in texts[0]
+    assert "https://www.pianoo.nl/" in texts[0]
+    assert texts[-1].startswith("Contact bij Gemeente Testdorp (fictief voorbeeld)")
+    # The same action on the real domain files, same date: the amounts.
+    monkeypatch.setattr(answers, "domain_responses", real_files)
+    dispatcher = CollectingDispatcher()
+    ActionAnswer().run(dispatcher, make_tracker(latest, slots={"municipality": "testdorp"}), {})
+    assert "€ 216.000" in dispatcher.messages[0]["text"]

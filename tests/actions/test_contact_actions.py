@@ -251,6 +251,12 @@ def test_submit_stores_with_consent_and_gives_a_reference(env: Path) -> None:
     assert all(v is None for v in slots_of(events).values()) and "contact_email" in slots_of(events)
 
 
+def test_submit_stores_the_conversation_for_the_workspace(env: Path) -> None:
+    run(ActionSubmitContact(), tracker(slots=dict(FILLED)))
+    with sqlite3.connect(env) as conn:
+        assert conn.execute("SELECT conversation_id FROM contact_requests").fetchall() == [("test-user",)]
+
+
 def test_submit_without_consent_stores_nothing(env: Path) -> None:
     messages, events = run(ActionSubmitContact(), tracker(slots={**FILLED, "contact_consent": False}))
     assert stored(env) == []

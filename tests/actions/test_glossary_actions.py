@@ -84,3 +84,16 @@ def test_database_trouble_still_gives_an_answer(monkeypatch) -> None:
     messages, events = run(tracker("wat betekent beschikking?"))
     assert messages[0]["text"] == SORRY and events == []
     runtime.clear_cache()
+
+
+def test_define_term_after_the_thresholds_expired_gives_the_notice(db_url, monkeypatch) -> None:
+    """The curated drempelwaarde entry carries the 2026-2027 fact: after 2027 no amounts."""
+    monkeypatch.setenv("GEMEENTETOLK_TODAY", "2026-12-01")
+    messages, _ = run(tracker("wat is een drempelwaarde?"))
+    assert "216.000" in messages[0]["text"]
+    monkeypatch.setenv("GEMEENTETOLK_TODAY", "2028-01-15")
+    messages, events = run(tracker("wat is een drempelwaarde?"))
+    text = messages[0]["text"]
+    assert "216.000" not in text and "golden tot en met 31 december 2027" in text
+    assert "pianoo.nl" in text
+    assert SlotSet("explained_terms", ["drempelwaarde"]) in events

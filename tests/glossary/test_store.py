@@ -7,7 +7,7 @@ from datetime import datetime
 import pytest
 from sqlalchemy import select
 
-from glossary.model import GlossaryError
+from glossary.model import Entry, GlossaryError
 from glossary.setup import load_curated
 from glossary.store import entries_table, history_table
 
@@ -91,7 +91,7 @@ def test_load_curated_is_idempotent_and_keeps_editor_changes(fresh_store, curate
     assert first["nieuw"] == len(curated)
     fresh_store.update("aanbesteding", {"plain": "door een redacteur aangepast"}, by="anna")
     again = load_curated(fresh_store.engine)
-    assert again == {"nieuw": 0, "bijgewerkt": 0, "ongewijzigd": len(curated)}
+    assert again == {"nieuw": 0, "bijgewerkt": 0, "ongewijzigd": len(curated), "bewaard": 0}
     assert fresh_store.get("aanbesteding").plain == "door een redacteur aangepast"
     assert len(fresh_store.history("aanbesteding")) == 2
 
@@ -111,6 +111,38 @@ def test_load_curated_applies_changed_files(fresh_store, tmp_path) -> None:
     assert fresh_store.get("offerte").plain == "een prijs"
     with fresh_store.engine.connect() as conn:
         assert conn.execute(select(entries_table.c.reviewed_at)).scalar() is not None
+
+
+def test_a_changed_file_never_overwrites_an_entry_changed_in_the_database(fresh_store, tmp_path) -> None:
+    terms = tmp_path / "terms"
+    terms.mkdir()
+    path = terms / "procurement.yml"
+    text = ("- id: offerte\n  prefLabel: offerte\n  definition: Een offerte is een aanbod.\n"
+            "  plain: een aanbod\n  source: PIANOo\n  topic: procurement\n  status: vastgesteld\n")
+    path.write_text(text, encoding="utf-8")
+    load_curated(fresh_store.engine, terms)
+    fresh_store.update("offerte", {"plain": "een prijsvoorstel"}, by="anna")
+    fresh_store.set_status("offerte", "concept", by="anna")
+    fresh_store.set_status("offerte", "voorgesteld", by="anna")
+    fresh_store.set_status("offerte", "vastgesteld", by="piet")
+    # the file changes too (a git pull): the editor's approved version stays
+    path.write_text(text.replace("een aanbod\n", "een bod\n"), encoding="utf-8")
+    counts = load_curated(fresh_store.engine, terms)
+    assert counts["bewaard"] == 1 and counts["bijgewerkt"] == 0
+    kept = fresh_store.get("offerte")
+    assert (kept.plain, kept.status, kept.changed_by) == ("een prijsvoorstel", "vastgesteld", "piet")
+    # an entry an editor made that later appears in the files is kept as well
+    fresh_store.add(Entry(id="prijs", pref_label="prijs", definition="Een prijs is een bedrag.",
+                          source="eigen", topic="procurement"), by="anna")
+    path.write_text(path.read_text(encoding="utf-8") + "- id: prijs\n  prefLabel: prijs\n"
+                    "  definition: Iets anders.\n  status: vastgesteld\n", encoding="utf-8")
+    assert load_curated(fresh_store.engine, terms)["bewaard"] == 2
+    assert fresh_store.get("prijs").definition == "Een prijs is een bedrag."
+    # once the files are exported from the database they agree again
+    from glossary.io import write_entries
+
+    write_entries(fresh_store.list(), terms / "procurement.yml", meta=False)
+    assert load_curated(fresh_store.engine, terms) == {"nieuw": 0, "bijgewerkt": 0, "ongewijzigd": 2, "bewaard": 0}
 
 
 def test_gaps_count_and_date(fresh_store) -> None:

@@ -112,6 +112,12 @@ class FakeAgent:
                     }
                 }
             )
+        elif text == "antwoord":
+            import secrets
+
+            replies.append({"text": "Zo schrijf je in op een opdracht van de gemeente."})
+            marker = {"answer": "procurement/bidding", "ref": secrets.token_urlsafe(18)}
+            replies.append({"custom": {"feedback": marker}})
         elif text == "slotterm":
             # only the slot is set: terms travel with the message or not at all
             replies.append({"text": "Bij een aanbesteding mag iedereen bieden.\n\nTweede deel."})

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import random
+from pathlib import Path
 
 import pytest
+import yaml
 
 from tools import eval as nlu_eval
 
@@ -35,16 +38,24 @@ def test_typo_keeps_annotation_valid_and_changes_one_word():
         assert sum(changed) <= 1 or len(text.split()) != len(clean.split())
 
 
-def test_typos_are_deterministic_and_committed_file_is_current():
-    test = nlu_eval.load_examples([nlu_eval.TEST_SET])
+@pytest.mark.parametrize("source", [nlu_eval.TEST_SET, nlu_eval.FINAL_SET], ids=["selection", "final"])
+def test_typos_are_deterministic_and_committed_file_is_current(source):
+    test = nlu_eval.load_examples([source])
     assert nlu_eval.typo_examples(test) == nlu_eval.typo_examples(test)
-    assert nlu_eval.TYPO_SET.read_text(encoding="utf-8") == nlu_eval.typo_file_text(test)
+    target = nlu_eval.TYPO_FILES[source]
+    assert target.read_text(encoding="utf-8") == nlu_eval.typo_file_text(test, source), (
+        f"{target.name} is out of date: run python -m tools.eval --write-typos"
+    )
     typos = nlu_eval.typo_examples(test)
     changed = sum(a.text != b.text for a, b in zip(test, typos, strict=True))
     assert changed >= 0.95 * len(test)
 
 
-def test_held_out_set_covers_every_intent_with_15_examples_and_no_training_copies():
+def _norm(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def test_held_out_set_covers_every_intent_with_15_examples():
     test = nlu_eval.load_examples([nlu_eval.TEST_SET])
     train = nlu_eval.load_examples(sorted(nlu_eval.NLU_DIR.glob("*.yml")))
     counts: dict[str, int] = {}
@@ -52,8 +63,23 @@ def test_held_out_set_covers_every_intent_with_15_examples_and_no_training_copie
         counts[ex.intent] = counts.get(ex.intent, 0) + 1
     for intent in {ex.intent for ex in train}:
         assert counts.get(intent, 0) >= 15, intent
-    train_texts = {ex.text.lower() for ex in train}
-    assert not [ex.text for ex in test if ex.text.lower() in train_texts]
+
+
+@pytest.mark.parametrize(
+    "source", [nlu_eval.TEST_SET, nlu_eval.TYPO_SET, nlu_eval.FINAL_SET, nlu_eval.FINAL_TYPO_SET],
+    ids=["selection", "selection_typos", "final", "final_typos"],
+)
+def test_no_test_sentence_is_copied_into_the_training_data(source):
+    train_texts = {_norm(ex.text) for ex in nlu_eval.load_examples(sorted(nlu_eval.NLU_DIR.glob("*.yml")))}
+    copies = [ex.text for ex in nlu_eval.load_examples([source]) if _norm(ex.text) in train_texts]
+    assert not copies, f"test sentences in data/nlu/: {copies[:5]}"
+
+
+def test_final_set_has_every_sub_answer():
+    final = nlu_eval.load_examples([nlu_eval.FINAL_SET])
+    train = nlu_eval.load_examples(sorted(nlu_eval.NLU_DIR.glob("*.yml")))
+    sub_answers = {ex.full_intent for ex in train if "/" in ex.full_intent}
+    assert sub_answers and sub_answers <= {ex.full_intent for ex in final}
 
 
 def test_stratified_folds_partition_and_balance():
@@ -101,13 +127,80 @@ def test_classifier_and_deployed_intent():
     assert nlu_eval.deployed_intent(parse) == "nlu_fallback"
 
 
-def test_baseline_is_rasa_init_default():
-    names = [c["name"] for c in nlu_eval.BASELINE_PIPELINE]
-    assert names[0] == "WhitespaceTokenizer" and "SpacyNLP" not in names
-    char = [c for c in nlu_eval.BASELINE_PIPELINE if c.get("analyzer") == "char_wb"][0]
-    assert (char["min_ngram"], char["max_ngram"]) == (1, 4)
-    fallback = nlu_eval.BASELINE_PIPELINE[-1]
-    assert (fallback["threshold"], fallback["ambiguity_threshold"]) == (0.3, 0.1)
+def _ranked(*pairs):
+    return {"intent": {"name": pairs[0][0], "confidence": pairs[0][1]},
+            "intent_ranking": [{"name": n, "confidence": c} for n, c in pairs]}
+
+
+def test_deployed_at_applies_the_threshold_and_the_ambiguity_threshold():
+    parse = _ranked(("nlu_fallback", 0.5), ("out_of_scope", 0.42), ("greet", 0.2))
+    assert nlu_eval.deployed_at(parse, 0.5, 0.1) == "nlu_fallback"  # below our threshold
+    assert nlu_eval.deployed_at(parse, 0.3, 0.1) == "out_of_scope"  # above Rasa's default
+    close = _ranked(("ask_permit", 0.55), ("ask_subsidy", 0.5))
+    assert nlu_eval.deployed_at(close, 0.3, 0.1) == "nlu_fallback"  # too close to call
+    assert nlu_eval.deployed_at(close, 0.3, 0.01) == "ask_permit"
+
+
+def test_oos_recall_is_compared_at_the_same_threshold():
+    ex = nlu_eval.Example
+    examples = [ex("weer morgen", "out_of_scope", "out_of_scope"), ex("pizza", "out_of_scope", "out_of_scope")]
+    parses = [_ranked(("ask_permit", 0.4), ("out_of_scope", 0.1)), _ranked(("out_of_scope", 0.9), ("greet", 0.05))]
+    s = nlu_eval.score_set(examples, parses, thresholds={"chosen": (0.5, 0.1), "own": (0.3, 0.1)})
+    assert s["oos_recall_at"]["chosen"]["recall"] == pytest.approx(1.0)  # 0.4 < 0.5: fallback
+    assert s["oos_recall_at"]["own"]["recall"] == pytest.approx(0.5)  # 0.4 >= 0.3: ask_permit
+
+
+def test_fallback_thresholds_come_from_the_pipeline():
+    config = nlu_eval.load_config()
+    fallback = next(c for c in config["pipeline"] if c["name"] == "FallbackClassifier")
+    assert nlu_eval.fallback_thresholds(config["pipeline"]) == (fallback["threshold"], fallback["ambiguity_threshold"])
+    with pytest.raises(ValueError):
+        nlu_eval.fallback_thresholds([{"name": "DIETClassifier"}])
+
+
+def test_final_set_scores_keep_no_individual_errors():
+    ex = nlu_eval.Example
+    examples = [ex("hoi", "greet", "greet"), ex("doei", "goodbye", "goodbye")]
+    parses = [_ranked(("greet", 0.9)), _ranked(("greet", 0.9))]
+    final = nlu_eval.score_set(examples, parses, keep_errors=False)
+    selection = nlu_eval.score_set(examples, parses)
+    assert "errors" not in final and "doei" not in str(final)
+    assert final["confusions"] == [{"gold": "goodbye", "predicted": "greet", "count": 1}]
+    assert selection["errors"][0]["text"] == "doei"
+
+
+def test_baseline_is_the_pipeline_of_rasas_own_default_config_file():
+    import rasa
+
+    path = Path(rasa.__file__).parent / "engine" / "recipes" / "config_files" / "default_config.yml"
+    assert nlu_eval.rasa_default_config_file() == path
+    expected = yaml.safe_load(path.read_text(encoding="utf-8"))["pipeline"]
+    config = nlu_eval.baseline_config(nlu_eval.load_config())
+    assert config["pipeline"] == [c for c in expected if c["name"] != "ResponseSelector"]
+    assert "policies" not in config
+    assert nlu_eval.fallback_thresholds(nlu_eval.baseline_pipeline()) == (0.3, 0.1)
+
+
+def test_cross_validation_folds_get_the_lookups_synonyms_and_regexes(tmp_path):
+    files = sorted(nlu_eval.NLU_DIR.glob("*.yml"))
+    extras = nlu_eval.nlu_extras_yaml(files)
+    blocks = [b for f in files for b in (yaml.safe_load(f.read_text(encoding="utf-8")).get("nlu") or [])]
+    wanted = {(k, str(b[k])) for b in blocks for k in nlu_eval.EXTRA_KINDS if k in b}
+    assert any(k == "lookup" for k, _ in wanted) and any(k == "synonym" for k, _ in wanted)
+    parsed = yaml.safe_load(extras)["nlu"]
+    got = {(k, str(b[k])) for b in parsed for k in nlu_eval.EXTRA_KINDS if k in b}
+    assert got == wanted
+    lookup = next(b for b in blocks if "lookup" in b)
+    again = next(b for b in parsed if b.get("lookup") == lookup["lookup"])
+    assert again["examples"].split() == str(lookup["examples"]).split()
+    fold = nlu_eval.fold_training_files([nlu_eval.Example("hoi", "greet", "greet", (), "hoi")], extras)
+    assert fold["extras.yml"] == extras and "- hoi" in fold["examples.yml"]
+    # Rasa reads the extras as lookup tables and synonyms.
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    (tmp_path / "extras.yml").write_text(extras, encoding="utf-8")
+    td = load_data(str(tmp_path / "extras.yml"))
+    assert td.lookup_tables and td.entity_synonyms
 
 
 def test_candidates_vary_one_thing_and_never_repeat_the_chosen_pipeline():
@@ -172,14 +265,47 @@ def test_subanswer_measurement_keeps_the_response_selector():
     assert "ResponseSelector" not in [c["name"] for c in nlu_eval.with_pipeline(config, config["pipeline"])["pipeline"]]
 
 
-def test_markdown_report_shows_the_subanswers():
-    result = nlu_eval.PipelineResult("chosen (config.yml)", 1.0)
-    scores = nlu_eval.score_set([nlu_eval.Example("hoi", "greet", "greet")], [{"intent": {"name": "greet"}}])
-    result.heldout = result.typos = scores
-    sub = {"n": 4, "accuracy": 0.75, "per_intent": {"ask_subsidy": {"accuracy": 0.75, "n": 4}},
-           "confusions": [{"gold": "ask_subsidy/apply", "predicted": "ask_subsidy/decision", "count": 1}]}
-    meta = {"train_examples": 1, "test_examples": 1, "folds": 0, "subanswers": sub}
-    md = nlu_eval.markdown_report([result], {}, meta)
-    assert "## Sub-answers (ResponseSelector, chosen pipeline)" in md
-    assert "| ask_subsidy | 0.750 | 4 |" in md
-    assert "ask_subsidy/apply -> ask_subsidy/decision (1)" in md
+def _fake_parse(text: str) -> dict:
+    intent = "greet" if "hoi" in text.lower() or "hallo" in text.lower() else "out_of_scope"
+    return {"intent": {"name": intent, "confidence": 0.9},
+            "intent_ranking": [{"name": intent, "confidence": 0.9}], "entities": []}
+
+
+def test_main_writes_reports_without_the_final_sets_errors(tmp_path, monkeypatch):
+    trained: list[tuple[str, list[str]]] = []
+
+    def fake_train(config, files, workdir, name):
+        trained.append((name, sorted(files)))
+        return name, 1.0
+
+    monkeypatch.setattr(nlu_eval, "train_model", fake_train)
+    monkeypatch.setattr(nlu_eval, "parse_all", lambda model, texts: [_fake_parse(t) for t in texts])
+    monkeypatch.setattr(nlu_eval, "nlu_training_yaml", lambda: "nlu: []")
+    monkeypatch.setattr(nlu_eval, "set_eval_environment", lambda env: None)
+    code = nlu_eval.main(["--folds", "2", "--out", str(tmp_path)])
+    assert code == 1  # the fake model does not meet the targets
+    report = json.loads((tmp_path / "nlu.json").read_text(encoding="utf-8"))
+    md = (tmp_path / "nlu.md").read_text(encoding="utf-8")
+    assert [n for n, _ in trained] == ["full", "fold1", "fold2", "full"]
+    assert trained[1][1] == ["examples.yml", "extras.yml"]
+    selection = [ex.text for ex in nlu_eval.load_examples([nlu_eval.TEST_SET, nlu_eval.TYPO_SET])]
+    final_texts = [
+        ex.text for ex in nlu_eval.load_examples([nlu_eval.FINAL_SET, nlu_eval.FINAL_TYPO_SET])
+        if len(ex.text) > 12 and not any(ex.text in s for s in selection)
+    ]
+    finals = [
+        [p["sets"]["final"], p["sets"]["final_typos"], p["subanswers"]] for p in report["pipelines"].values()
+    ]
+    blob = json.dumps(finals, ensure_ascii=False) + md
+    assert len(final_texts) > 400
+    assert not [t for t in final_texts if t in blob]
+    for pipeline in report["pipelines"].values():
+        assert "errors" not in pipeline["sets"]["final"] and "errors" not in pipeline["sets"]["final_typos"]
+        assert pipeline["sets"]["selection"]["errors"]
+    assert set(report["targets"]) == {"final_accuracy", "final_typos_accuracy", "final_oos_recall"}
+    assert report["meta"]["final_set_runs"] == 1
+    assert report["pipelines"]["chosen (config.yml)"]["subanswers"]["final"]["n"] > 0
+    assert "own" in report["pipelines"]["baseline (Rasa default_config.yml)"]["sets"]["final"]["oos_recall_at"]
+    nlu_eval.main(["--folds", "0", "--no-baseline", "--out", str(tmp_path)])
+    again = json.loads((tmp_path / "nlu.json").read_text(encoding="utf-8"))
+    assert again["meta"]["final_set_runs"] == 2

@@ -32,17 +32,24 @@ def browser():
 
 class Site:
     def __init__(self) -> None:
+        import tempfile
+
         from bot.web.server import serve_in_thread
+        from tests.support.db import migrated_sqlite
         from tests.support.testing import ChannelServer, free_port
 
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         origin = f"http://127.0.0.1:{self.port}"
+        # Feedback on answers ("Had je hier iets aan?") goes to a database of its own.
+        self.tmp = tempfile.TemporaryDirectory()
+        self.db_url = migrated_sqlite(Path(self.tmp.name) / "feedback.db")
         self.channel = ChannelServer(
             SECRET,
             origins=(origin,),
             address_messages_per_minute=10_000,
             sessions_per_minute=10_000,
+            feedback_db_url=self.db_url,
         )
         self.channel.start()
         self.web = serve_in_thread("127.0.0.1", self.port, self.channel.url, "dijkstede")
@@ -51,6 +58,7 @@ class Site:
         self.web.shutdown()
         self.web.server_close()
         self.channel.stop()
+        self.tmp.cleanup()
 
 
 @pytest.fixture(scope="session")

@@ -28,7 +28,9 @@ from bot.services.municipalities.profile import (
     WEEKDAYS,
     Contact,
     Department,
+    LocalAnswer,
     Network,
+    Period,
     ProcurementBand,
     Profile,
     RegionalDesk,
@@ -39,7 +41,8 @@ from bot.services.municipalities.sync import load_profiles_step, sync_profiles
 from bot.services.municipalities.validate import Issue, ProfileError, parse_profile, validate_file
 
 __all__ = [
-    "SLUG_RE", "WEEKDAYS", "Contact", "Department", "Issue", "Network", "ProcurementBand",
+    "SLUG_RE", "WEEKDAYS", "Contact", "Department", "Issue", "LocalAnswer", "Network", "Period",
+    "ProcurementBand",
     "Profile", "ProfileError", "RegionalDesk", "SubsidyScheme", "conversation_municipality",
     "get_profile", "is_dutch_phone", "load_profiles", "load_profiles_step", "parse_profile",
     "resolve_municipality", "sync_profiles", "validate_file",

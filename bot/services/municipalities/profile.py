@@ -11,8 +11,7 @@ from dataclasses import dataclass, field
 WEEKDAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
-
-
+ANSWER_MODES = ("add", "replace")
 
 @dataclass(frozen=True)
 class Contact:
@@ -41,12 +40,28 @@ class Department:
 
 
 @dataclass(frozen=True)
+class Period:
+    """When a profile detail holds (ISO dates as text, None when open or unknown), its source
+    and the date it was last checked: the dated-fact keys of ``glossary.facts``."""
+
+    valid_from: str | None = None
+    valid_until: str | None = None
+    source: str = ""
+    checked: str | None = None
+
+    @property
+    def dated(self) -> bool:
+        return bool(self.valid_from or self.valid_until or self.checked)
+
+
+@dataclass(frozen=True)
 class ProcurementBand:
     label: str
     min_eur: int | None
     max_eur: int | None
     procedure: str
     note: str = ""
+    period: Period = field(default_factory=Period)
 
 
 @dataclass(frozen=True)
@@ -56,6 +71,25 @@ class SubsidyScheme:
     deadline: str | None = None
     max_amount_eur: int | None = None
     url: str | None = None
+    period: Period = field(default_factory=Period)
+
+
+@dataclass(frozen=True)
+class LocalAnswer:
+    """A municipality's own text for a national sub-answer (``answers:`` in the profile)."""
+
+    key: str  # topic/subkey, a sub-answer in bot.services.topics
+    mode: str  # add: after the national text; replace: instead of it
+    text: str
+    period: Period = field(default_factory=Period)
+
+    @property
+    def topic(self) -> str:
+        return self.key.split("/", 1)[0]
+
+    @property
+    def subkey(self) -> str:
+        return self.key.split("/", 1)[1]
 
 
 @dataclass(frozen=True)
@@ -87,6 +121,7 @@ class Profile:
     subsidy_schemes: list[SubsidyScheme] = field(default_factory=list)
     networks: list[Network] = field(default_factory=list)
     werkgeversservicepunt: RegionalDesk | None = None
+    answers: dict[str, LocalAnswer] = field(default_factory=dict)  # topic/subkey -> own text
     fictional_notice: str = ""
     source_file: str = ""
 

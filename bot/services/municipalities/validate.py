@@ -15,11 +15,14 @@ from typing import Any
 import yaml
 
 from bot.services.municipalities.profile import (
+    ANSWER_MODES,
     SLUG_RE,
     WEEKDAYS,
     Contact,
     Department,
+    LocalAnswer,
     Network,
+    Period,
     ProcurementBand,
     Profile,
     RegionalDesk,
@@ -29,6 +32,7 @@ from bot.services.municipalities.profile import (
 from bot.services.topics import TOPIC_KEYS as TOPICS
 from bot.services.topics import TOPICS as TOPIC_REGISTRY
 from bot.services.topics import is_subanswer
+from glossary.facts import parse_day
 
 _EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
 _PHONE_14 = re.compile(r"^14 ?0\d{2,3}$")
@@ -150,6 +154,68 @@ class _Checker:
                 if v not in allowed:
                     self.fail(path + (key, i), f"'{v}' is onbekend. Kies uit: {', '.join(sorted(allowed))}.")
         return [v.strip() for v in value]
+
+
+PERIOD_KEYS = ("valid_from", "valid_until", "source", "checked")
+
+
+def _check_period(c: _Checker, data: dict, path: tuple, required: bool = False) -> Period:
+    """The dated-fact keys of a profile detail (``glossary.facts``): dates as YYYY-MM-DD,
+    valid_until not before valid_from, and ``checked`` whenever a date is given."""
+    days: dict[str, str | None] = {}
+    for key in ("valid_from", "valid_until", "checked"):
+        value = data.get(key)
+        try:
+            day = parse_day(value)
+        except (ValueError, TypeError):
+            c.fail(path + (key,), f"'{value}' is geen datum. Schrijf JJJJ-MM-DD, bijvoorbeeld 2026-01-01.")
+            day = None
+        days[key] = day.isoformat() if day else None
+    if days["valid_from"] and days["valid_until"] and days["valid_until"] < days["valid_from"]:
+        c.fail(path + ("valid_until",), f"{days['valid_until']} ligt vóór valid_from ({days['valid_from']}).")
+    source = c.text(data, "source", path, required=required) or ""
+    dated = any(data.get(k) not in (None, "") for k in ("valid_from", "valid_until"))
+    if (required or dated) and not days["checked"] and data.get("checked") in (None, ""):
+        c.fail(path + ("checked",), "ontbreekt: vul de datum in waarop je dit het laatst hebt gecontroleerd (JJJJ-MM-DD).")
+    if dated and not source:
+        c.fail(path + ("source",), "ontbreekt: noem de bron van dit gedateerde gegeven.")
+    return Period(days["valid_from"], days["valid_until"], source, days["checked"])
+
+
+ANSWER_KEYS = ("mode", "text", *PERIOD_KEYS)
+
+
+def _check_answers(c: _Checker, data: dict) -> dict[str, LocalAnswer]:
+    """``answers:`` topic/subkey -> {mode, text, source, valid_from, valid_until, checked}."""
+    raw = data.get("answers")
+    if raw is None:
+        return {}
+    raw = c.mapping(raw, ("answers",))
+    out: dict[str, LocalAnswer] = {}
+    for key, item in (raw or {}).items():
+        path = ("answers", key)
+        key = str(key)
+        topic, _, sub = key.partition("/")
+        if topic not in TOPICS or not sub:
+            c.fail(path, f"'{key}' moet de vorm 'onderwerp/deelantwoord' hebben, bijvoorbeeld 'procurement/thresholds'.")
+            continue
+        if not is_subanswer(topic, sub):
+            known = ", ".join(f"{topic}/{k}" for k in TOPIC_REGISTRY[topic].subanswers)
+            c.fail(path, f"'{key}' bestaat niet: de assistent heeft geen antwoord '{sub}' bij '{topic}'. Kies uit: {known}.")
+            continue
+        item = c.mapping(item, path)
+        if item is None:
+            continue
+        for extra in sorted(str(k) for k in item if k not in ANSWER_KEYS):
+            c.fail(path + (extra,), f"onbekend veld. Toegestaan: {', '.join(ANSWER_KEYS)}.")
+        mode = item.get("mode")
+        if mode not in ANSWER_MODES:
+            c.fail(path + ("mode",), f"'{mode}' is onbekend. Kies 'add' (na het landelijke antwoord) of 'replace' (in plaats ervan).")
+        text = c.text(item, "text", path)
+        period = _check_period(c, item, path, required=True)
+        if mode in ANSWER_MODES and text and period.source:
+            out[key] = LocalAnswer(key, str(mode), text, period)
+    return out
 
 
 def _check_contact(c: _Checker, data: Any, path: tuple, phone_14: bool = False) -> Contact:
@@ -290,15 +356,17 @@ def parse_profile(text: str, file: str, slug: str) -> tuple[Profile | None, list
         lo, hi = c.amount(item, "min_eur", path), c.amount(item, "max_eur", path)
         if lo is not None and hi is not None and lo >= hi:
             c.fail(path + ("max_eur",), "moet hoger zijn dan min_eur.")
+        period = _check_period(c, item, path)
         if label and procedure:
-            bands.append(ProcurementBand(label, lo, hi, procedure, c.text(item, "note", path, required=False) or ""))
+            bands.append(ProcurementBand(label, lo, hi, procedure, c.text(item, "note", path, required=False) or "", period))
     schemes = []
     for path, item in _items(c, data, "subsidy_schemes", ()):
         sname, desc = c.text(item, "name", path), c.text(item, "description", path)
         deadline = c.text(item, "deadline", path, required=False)
         url = c.text(item, "url", path, required=False, pattern=_URL, hint="Een website begint met https://.")
+        period = _check_period(c, item, path)
         if sname and desc:
-            schemes.append(SubsidyScheme(sname, desc, deadline, c.amount(item, "max_amount_eur", path), url))
+            schemes.append(SubsidyScheme(sname, desc, deadline, c.amount(item, "max_amount_eur", path), url, period))
     networks = []
     for path, item in _items(c, data, "networks", ()):
         nname, desc = c.text(item, "name", path), c.text(item, "description", path)
@@ -314,9 +382,10 @@ def parse_profile(text: str, file: str, slug: str) -> tuple[Profile | None, list
             wcontact = _check_contact(c, wdata.get("contact"), ("werkgeversservicepunt", "contact"))
             if wname and wdesc:
                 wsp = RegionalDesk(wname, wdesc, wcontact)
+    answers = _check_answers(c, data)
     known = {"slug", "name", "fictional", "fictional_notice", "aliases", "general_contact",
              "single_contact_point", "departments", "procurement_bands", "subsidy_schemes",
-             "networks", "werkgeversservicepunt"}
+             "networks", "werkgeversservicepunt", "answers"}
     for key in data:
         if key not in known:
             c.fail((key,), f"onbekend veld. Toegestaan: {', '.join(sorted(known))}.")
@@ -325,7 +394,7 @@ def parse_profile(text: str, file: str, slug: str) -> tuple[Profile | None, list
     profile = Profile(
         slug=slug, name=name, fictional=fictional, aliases=aliases, general_contact=general,
         single_contact_point=scp, departments=departments, procurement_bands=bands,
-        subsidy_schemes=schemes, networks=networks, werkgeversservicepunt=wsp,
+        subsidy_schemes=schemes, networks=networks, werkgeversservicepunt=wsp, answers=answers,
         fictional_notice=notice, source_file=file,
     )
     return profile, []

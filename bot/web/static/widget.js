@@ -200,6 +200,8 @@
     "aria-label": "Gesprek met " + cfg.title, tabindex: "0"
   });
   var typing = el("div", { className: "gt-typing", role: "status" });
+  // Short confirmations for screen readers ("Dank je wel voor je reactie").
+  var announcer = el("div", { className: "gt-sr gt-announce", role: "status", "aria-live": "polite" });
 
   var contactButton = el("button", { type: "button", className: "gt-secondary gt-contact",
     text: "Praat met een medewerker" });
@@ -223,7 +225,7 @@
   var panel = el("div", {
     id: "gt-panel", className: "gt-panel", role: "dialog", "aria-labelledby": titleId,
     "aria-describedby": "gt-privacy"
-  }, [header, privacy, log, typing, actions, form]);
+  }, [header, privacy, log, typing, announcer, actions, form]);
   panel.hidden = true;
 
   root.appendChild(panel);
@@ -258,6 +260,94 @@
     return box;
   }
 
+  // ---- "Had je hier iets aan?" under an answer: Ja or Nee once, then an optional comment ----
+  var MAX_COMMENT = 300;
+  var feedbackCount = 0;
+  function announce(text) {
+    announcer.textContent = "";
+    setTimeout(function () { announcer.textContent = text; }, 50);
+  }
+  function renderFeedback(ref) {
+    feedbackCount += 1;
+    var id = "gt-feedback-" + feedbackCount;
+    var question = el("span", { id: id, className: "gt-feedback-question", text: "Had je hier iets aan?" });
+    var yes = el("button", { type: "button", className: "gt-feedback-button", "aria-pressed": "false",
+      text: "Ja" });
+    var no = el("button", { type: "button", className: "gt-feedback-button", "aria-pressed": "false",
+      text: "Nee" });
+    var note = el("p", { className: "gt-feedback-note" });
+    var box = el("div", { className: "gt-feedback", role: "group", "aria-labelledby": id },
+      [question, yes, no, note]);
+    var busyFeedback = false;
+    function finish(text) {
+      box.setAttribute("data-done", "true");
+      [yes, no].forEach(function (b) { b.setAttribute("aria-disabled", "true"); });
+      note.textContent = text;
+      announce(text);
+    }
+    function choose(helpful, button) {
+      if (busyFeedback || box.getAttribute("data-done")) {
+        return;
+      }
+      busyFeedback = true;
+      api("POST", "/feedback", { ref: ref, helpful: helpful }).then(function (res) {
+        if (res.status === 201) {
+          button.setAttribute("aria-pressed", "true");
+          finish(res.data.message || "Dank je wel voor je reactie.");
+          box.appendChild(commentForm(ref, box, id));
+        } else if (res.status === 409) {
+          finish(res.data.message || "Je hebt op dit antwoord al gereageerd.");
+        } else {
+          note.textContent = res.data.message || "Je reactie is niet verstuurd. Probeer het opnieuw.";
+          announce(note.textContent);
+        }
+      }).catch(function () {
+        note.textContent = "Je reactie is niet verstuurd. Controleer je internetverbinding.";
+        announce(note.textContent);
+      }).then(function () { busyFeedback = false; });
+    }
+    yes.addEventListener("click", function () { choose(true, yes); });
+    no.addEventListener("click", function () { choose(false, no); });
+    return box;
+  }
+  function commentForm(ref, box, id) {
+    var fieldId = id + "-comment";
+    var hintId = fieldId + "-hint";
+    var area = el("textarea", { id: fieldId, className: "gt-comment", rows: "2",
+      maxlength: String(MAX_COMMENT), "aria-describedby": hintId });
+    var send = el("button", { type: "submit", className: "gt-secondary", text: "Verstuur toelichting" });
+    var sent = false;
+    var commentBox = el("form", { className: "gt-comment-form", novalidate: "" }, [
+      el("label", { "for": fieldId, text: "Wil je iets toelichten? Dat hoeft niet." }),
+      el("p", { id: hintId, className: "gt-hint", text: "Hooguit " + MAX_COMMENT +
+        " tekens. Typ geen naam, e-mailadres of telefoonnummer." }),
+      area, send
+    ]);
+    commentBox.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var text = area.value.trim();
+      if (!text || sent) {
+        return;
+      }
+      sent = true;
+      api("POST", "/feedback", { ref: ref, comment: text.slice(0, MAX_COMMENT) }).then(function (res) {
+        var message = res.data.message || "Dank je wel. Je toelichting is doorgegeven.";
+        if (res.status === 200 || res.status === 409) {
+          var done = el("p", { className: "gt-feedback-note", text: message });
+          box.replaceChild(done, commentBox);
+          announce(message);
+        } else {
+          sent = false;
+          announce(message);
+        }
+      }).catch(function () {
+        sent = false;
+        announce("Je toelichting is niet verstuurd. Controleer je internetverbinding.");
+      });
+    });
+    return commentBox;
+  }
+
   function addMessage(msg) {
     var from = msg.from === "user" ? "user" : msg.from === "notice" ? "notice" : "bot";
     var who = from === "user" ? "Jij: " : from === "notice" ? "Melding: " : cfg.title + ": ";
@@ -271,6 +361,9 @@
     item.appendChild(bubble);
     if (Array.isArray(msg.terms) && msg.terms.length) {
       item.appendChild(renderTerms(msg.terms));
+    }
+    if (from === "bot" && msg.feedback && typeof msg.feedback.ref === "string") {
+      item.appendChild(renderFeedback(msg.feedback.ref));
     }
     if (Array.isArray(msg.buttons) && msg.buttons.length) {
       var group = el("div", { className: "gt-quick", role: "group", "aria-label": "Kies een antwoord" });

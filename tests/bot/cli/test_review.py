@@ -103,3 +103,28 @@ def test_html_is_escaped_and_marks_low_rows():
     assert "Lage zekerheid" in page
     assert "subsidy/objection" in page
     assert "1 met lage zekerheid" in page
+
+
+def test_answers_whose_facts_expire_within_90_days_are_marked():
+    from datetime import date
+
+    from bot.services import facts
+    from tests.helpers import ROOT
+
+    soon = facts.subanswers_expiring(facts.collect(ROOT), date(2027, 11, 1))
+    rows = [
+        review.Row(review.Question(2, "vanaf welk bedrag europees?"), intent="ask_procurement", confidence=0.9,
+                   topic="procurement", subtopic="thresholds", answer=["De drempels ..."]),
+        review.Row(review.Question(3, "hoe lang proefplaatsing?"), intent="ask_hiring_support", confidence=0.9,
+                   topic="hiring_support", subtopic="trial_placement", answer=["Maximaal 2 maanden."]),
+        review.Row(review.Question(4, "drempels in vlietmonde?", "vlietmonde"), intent="ask_procurement",
+                   confidence=0.9, topic="procurement", subtopic="thresholds", answer=["..."]),
+    ]  # fmt: skip
+    html = review.render_html(rows, 0.6, expiring=soon)
+    assert "2 antwoorden met een feit dat binnen 90 dagen verloopt" in html
+    assert html.count("Feit verloopt op 2027-12-31") == 2
+    # Dijkstede's own thresholds text is Dijkstede's: it marks only Dijkstede rows.
+    assert len(review.expiring_for(rows[0], soon)) == 1 and len(review.expiring_for(rows[2], soon)) == 1
+    dijkstede = review.Row(review.Question(5, "drempels?", "dijkstede"), topic="procurement", subtopic="thresholds")
+    assert len(review.expiring_for(dijkstede, soon)) == 2
+    assert not review.expiring_for(rows[1], soon)

@@ -26,3 +26,11 @@ def test_generated_tokens_never_start_with_a_dash(tmp_path) -> None:
     settings = load_settings(env={}, root=tmp_path)
     tokens = {stack_module.Stack(settings).api_token for _ in range(500)}
     assert len(tokens) == 500 and not any(t.startswith("-") for t in tokens)
+
+
+def test_the_test_date_reaches_the_action_server(monkeypatch):
+    """GEMEENTETOLK_TODAY in the settings (tests only) is passed to the processes."""
+    monkeypatch.delenv("GEMEENTETOLK_TODAY", raising=False)
+    assert "GEMEENTETOLK_TODAY" not in stack_module.child_env(load_settings(env={}))
+    env = stack_module.child_env(load_settings(env={"GEMEENTETOLK_TODAY": "2028-01-15"}))
+    assert env["GEMEENTETOLK_TODAY"] == "2028-01-15"

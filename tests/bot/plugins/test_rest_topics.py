@@ -1,8 +1,8 @@
 """A topic question over REST gets the general answer from the domain and a contact card.
 
 This runs through the real Rasa server and action server: action_answer reads the answer
-texts from the domain, which Rasa sends only to actions marked ``send_domain`` (selective
-domain, bot/endpoints.yml). If that marking is lost, the answer falls back to "Sorry".
+texts from the domain files itself (Rasa sends it no domain: selective domain,
+bot/endpoints.yml). If it could not find them, the answer would fall back to "Sorry".
 """
 
 from __future__ import annotations

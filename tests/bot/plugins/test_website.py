@@ -523,6 +523,7 @@ def test_run_prints_the_website_url(monkeypatch, capsys):
     class FakeStack:
         def __init__(self, settings, with_web=False, **options):
             assert with_web  # `gemeentetolk run` starts the demo page too
+            assert options.get("with_workspace")  # ... and the workspace (Beheer)
 
         def start(self, timeout=180.0):
             return 1.0
@@ -538,7 +539,9 @@ def test_run_prints_the_website_url(monkeypatch, capsys):
     monkeypatch.setattr(bot.cli.stack, "Stack", FakeStack)
     monkeypatch.setattr(bot.cli.supervisor, "Supervisor", FakeSupervisor)
     assert core.cmd_run(None) == 0
-    assert "Website met chatwidget: http://localhost:8181/" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "Website met chatwidget: http://localhost:8181/" in out
+    assert "Werkruimte (Beheer):    http://localhost:8081/" in out
 
 
 def test_only_the_rasa_server_gets_the_tensorflow_thread_settings(tmp_path, monkeypatch):

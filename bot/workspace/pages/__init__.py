@@ -1,0 +1,1 @@
+"""One Flask blueprint per area of the workspace (see bot.workspace.nav)."""

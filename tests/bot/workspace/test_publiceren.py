@@ -1,0 +1,177 @@
+"""Publiceren: the job runs in the background, its state is in the database, it writes the
+NLU data from the approved glossary, trains and switches the Rasa server (a fake one here;
+the real one is in tests/web/test_workspace_browser.py)."""
+
+from __future__ import annotations
+
+import json
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from bot.services import publish
+from tests.support.testing import free_port
+
+
+class FakeRasa:
+    """PUT /model and GET /status with a token, like Rasa's HTTP API."""
+
+    def __init__(self, token: str) -> None:
+        self.token = token
+        self.model = "old.tar.gz"
+        self.calls: list[str] = []
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args) -> None:
+                pass
+
+            def _ok_token(self) -> bool:
+                return f"token={outer.token}" in self.path
+
+            def do_PUT(self) -> None:  # noqa: N802
+                outer.calls.append(self.path)
+                if not self._ok_token():
+                    self.send_response(401)
+                    self.end_headers()
+                    return
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                outer.model = body["model_file"]
+                self.send_response(204)
+                self.end_headers()
+
+            def do_GET(self) -> None:  # noqa: N802
+                data = json.dumps({"model_file": outer.model}).encode()
+                self.send_response(200 if self._ok_token() else 401)
+                self.send_header("Content-Type", "application/json")
+                self.end_headers()
+                self.wfile.write(data)
+
+        self.port = free_port()
+        self.server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def fake_training(code: int = 0):
+    """A 'rasa train' that writes a model file and prints Rasa's last line."""
+
+    def command(publisher: publish.Publisher, previous):
+        script = (
+            "import pathlib, sys, time\n"
+            f"out = pathlib.Path({str(publisher.models_dir)!r})\n"
+            "out.mkdir(parents=True, exist_ok=True)\n"
+            "print('Epochs: 100%', flush=True)\n"
+            f"if {code}: print('InvalidConfigException: kapot', flush=True); sys.exit({code})\n"
+            "p = out / ('%d-new.tar.gz' % time.time_ns())\n"
+            "p.write_bytes(b'model')\n"
+            "print(f\"Your Rasa model is trained and saved at '{p}'.\", flush=True)\n"
+        )
+        return [sys.executable, "-c", script]
+
+    return command
+
+
+@pytest.fixture
+def rasa():
+    server = FakeRasa("geheim-token")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def publisher(ws_settings, rasa):
+    return publish.Publisher(rasa_urls=[rasa.url], token="geheim-token", root=ws_settings.root,
+                             nlu_path=ws_settings.root / "data" / "nlu" / "glossary.yml",
+                             models_dir=ws_settings.root / "models", train_command=fake_training())
+
+
+@pytest.fixture
+def pub_app(app, publisher):
+    app.extensions["gemeentetolk"].publisher = publisher
+    return app
+
+
+def wait_done(factory, job_id: int, timeout: float = 30) -> publish.JobView:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job = publish.get_job(factory, job_id)
+        if not job.running:
+            return job
+        time.sleep(0.1)
+    raise AssertionError("publish job did not finish")
+
+
+def test_publish_writes_nlu_trains_and_switches_the_model(pub_app, browser_for, factory, rasa, ws_settings) -> None:
+    b = browser_for("beoordelaar")
+    response = b.post("/publiceren/start", page="/publiceren")
+    assert response.status_code == 303
+    job_id = int(response.headers["Location"].rstrip("/").rsplit("/", 1)[-1])
+    job = wait_done(factory, job_id)
+    assert job.status == "klaar", job.message
+    assert Path(rasa.model).parent == ws_settings.root / "models"
+    assert "aanbesteding" in (ws_settings.root / "data" / "nlu" / "glossary.yml").read_text(encoding="utf-8")
+    page = b.get(f"/publiceren/{job_id}").get_data(as_text=True)
+    assert "Klaar" in page and "seconden" in page and Path(rasa.model).name in page
+    assert b.get(f"/publiceren/{job_id}.json").get_json()["status"] == "klaar"
+
+
+def test_failed_training_gives_a_readable_reason_and_keeps_the_old_model(pub_app, publisher, factory, rasa) -> None:
+    publisher.train_command = fake_training(code=1)
+    job = publisher.start(factory, pub_app.extensions["gemeentetolk"].store, "p.devries", wait=True)
+    assert job.status == "mislukt"
+    job = publish.get_job(factory, job.id)
+    assert "De training is mislukt" in job.message and "kapot" in job.message
+    assert rasa.model == "old.tar.gz" and rasa.calls == []
+
+
+def test_wrong_token_is_a_readable_reason(pub_app, publisher, factory, rasa) -> None:
+    publisher.token = "fout"
+    job = publisher.start(factory, pub_app.extensions["gemeentetolk"].store, "p.devries", wait=True)
+    job = publish.get_job(factory, job.id)
+    assert job.status == "mislukt" and "API-token klopt niet" in job.message
+    assert rasa.model == "old.tar.gz"
+
+
+def test_without_token_the_model_is_trained_and_the_page_says_what_to_do(pub_app, publisher, factory) -> None:
+    publisher.token = ""
+    job = publisher.start(factory, pub_app.extensions["gemeentetolk"].store, "p.devries", wait=True)
+    job = publish.get_job(factory, job.id)
+    assert job.status == "mislukt" and "make run" in job.message and job.model_file
+
+
+def test_one_job_at_a_time(pub_app, publisher, factory, browser_for) -> None:
+    from bot.services.db import unit_of_work
+    from bot.services.workspace_models import PublishJob
+
+    with unit_of_work(factory) as session:
+        session.add(PublishJob(created_at=publish.utcnow(), started_by="r.smit", status="bezig", step="train",
+                               step_started_at=publish.utcnow(), message="", log_tail=""))
+    b = browser_for("redacteur")
+    b.post("/publiceren/start", page="/publiceren")
+    page = b.get("/publiceren").get_data(as_text=True)
+    assert "Er loopt al een publicatie" in page and "r.smit" in page
+
+
+def test_files_button_writes_terms_and_edited_profiles(pub_app, browser_for, ws_settings, app) -> None:
+    from glossary.io import read_yaml
+
+    store = app.extensions["gemeentetolk"].store
+    store.update("offerte", {"plain": "een aanbod met een prijs"}, by="a.jansen")
+    b = browser_for("redacteur")
+    assert b.post("/publiceren/bestanden", page="/publiceren").status_code == 303
+    terms = read_yaml(ws_settings.root / "glossary" / "terms")
+    assert len(terms) == 177
+    assert next(e for e in terms if e.id == "offerte").plain == "een aanbod met een prijs"
+
+
+def test_medewerker_cannot_publish(pub_app, browser_for) -> None:
+    assert browser_for("medewerker").post("/publiceren/start", page="/start").status_code == 403
