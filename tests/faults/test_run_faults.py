@@ -1,6 +1,6 @@
 """Faults tried on the real stack, started the way an operator starts it: ``make run``.
 
-One ``make run`` (action server, Rasa server, demo page; free ports, a copy of the database,
+One ``make run`` (action server, Rasa server, demo page, workspace; free ports, a copy of the database,
 fresh conversations, its own log folder) for the whole module, in this order:
 
 1. nothing listens on all interfaces; the action server refuses a call without the secret;
@@ -38,7 +38,8 @@ NAME, EMAIL, PHONE = "Roos Runtest", "roos.runtest@voorbeeld.example", "06-55501
 class Run:
     def __init__(self, tmp: Path) -> None:
         self.tmp = tmp
-        self.ports = {"actions": free_port(), "rasa": free_port(), "web": free_port()}
+        self.ports = {"actions": free_port(), "rasa": free_port(), "web": free_port(),
+                      "workspace": free_port()}
         self.logs = tmp / "logs"
         self.out = tmp / "make-run.out"
         db = tmp / "gemeentetolk.db"
@@ -51,6 +52,7 @@ class Run:
             "GEMEENTETOLK_ACTION_PORT": str(self.ports["actions"]),
             "GEMEENTETOLK_RASA_PORT": str(self.ports["rasa"]),
             "GEMEENTETOLK_WEB_PORT": str(self.ports["web"]),
+            "GEMEENTETOLK_WORKSPACE_PORT": str(self.ports["workspace"]),
             "GEMEENTETOLK_LOG_DIR": str(self.logs),
         })
         self.env.pop("GEMEENTETOLK_MUNICIPALITY", None)
@@ -197,7 +199,7 @@ def test_no_personal_data_in_any_log_after_the_contact_form(run: Run) -> None:
     shown = json.dumps(history, ensure_ascii=False)
     assert status == 200 and NAME not in shown and EMAIL not in shown and PHONE not in shown
     logs = [p for p in run.logs.rglob("*") if p.is_file()] + [run.out]
-    assert len(logs) >= 4  # actions, rasa, web, gemeentetolk (supervisor) and make's output
+    assert len(logs) >= 5  # actions, rasa, web, workspace, gemeentetolk (supervisor), make's output
     for path in logs:
         text = path.read_text(encoding="utf-8", errors="replace")
         for personal in (NAME, EMAIL, PHONE, "Runtest", "55501234"):

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import time
@@ -21,12 +22,14 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _env(tmp: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MAKE")}
+    shutil.copy(ROOT / "var" / "gemeentetolk.db", tmp / "gt.db")
     env.update({
         "GEMEENTETOLK_DB_URL": f"sqlite:///{tmp / 'gt.db'}",
         "GEMEENTETOLK_TRACKER_DB_URL": f"sqlite:///{tmp / 'tracker.db'}",
         "GEMEENTETOLK_ACTION_PORT": str(free_port()),
         "GEMEENTETOLK_RASA_PORT": str(free_port()),
         "GEMEENTETOLK_WEB_PORT": str(free_port()),
+        "GEMEENTETOLK_WORKSPACE_PORT": str(free_port()),
         "GEMEENTETOLK_LOG_DIR": str(tmp / "logs"),
     })
     return env

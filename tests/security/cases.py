@@ -27,6 +27,7 @@ ENDPOINTS = {
     "rest": "REST channel /webhooks/rest",
     "actions": "action server /webhook",
     "demo": "demo page server",
+    "workspace": "workspace (Beheer)",
 }
 
 
@@ -73,11 +74,16 @@ def is_dutch(text: str) -> bool:
 
 
 def message_of(body: bytes) -> str:
-    """The human text in an answer: ``message``, the bot messages' texts, or the plain body."""
+    """The human text in an answer: ``message``, the bot messages' texts, the heading and
+    paragraphs of an HTML page, or the plain body."""
     try:
         data = json.loads(body)
     except ValueError:
-        return body.decode("utf-8", "replace")
+        text = body.decode("utf-8", "replace")
+        if "<html" in text.lower():
+            parts = re.findall(r"<(h1|p)\b[^>]*>(.*?)</\1>", text, flags=re.S | re.I)
+            return " ".join(re.sub(r"<[^>]+>", " ", inner) for _, inner in parts)
+        return text
     if isinstance(data, dict):
         if isinstance(data.get("message"), str):
             return data["message"]
@@ -187,6 +193,14 @@ def _no_reflection(ep: Endpoint, status, body, headers) -> None:
     assert b"<script>" not in body and b"alert(" not in body
 
 
+def _to_login(ep: Endpoint, status, body, headers) -> None:
+    assert "/login" in headers["location"]
+
+
+def _escaped(ep: Endpoint, status, body, headers) -> None:
+    assert b"<script>alert" not in body and headers["content-type"].startswith("text/html")
+
+
 HTML = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
 MADE_UP_CALL = {  # the attack from the issue: a made-up tracker that files a contact request
     "next_action": "action_submit_contact",
@@ -200,7 +214,7 @@ GOOD_CALL = {"next_action": "action_clarify",
              "tracker": {"sender_id": "suite", "slots": {}, "latest_message": {"intent_ranking": []},
                          "events": []}, "domain": {}}
 
-W, R, A, D = "website", "rest", "actions", "demo"
+W, R, A, D, Ws = "website", "rest", "actions", "demo", "workspace"
 CASES: list[Case] = [
     # --- website channel: sessions -------------------------------------------------------------
     Case(W, "valid session (baseline)", body={"message": "hallo"}, dutch=False, check=_fresh_token),
@@ -325,6 +339,33 @@ CASES: list[Case] = [
          content_type=None, dutch=False, check=_no_reflection),
     Case(D, "POST", method="POST", path="/", body={"x": 1}, status=405),
     Case(D, "unknown method", method="FOO", path="/", content_type=None, status=501),
+    # --- workspace (Beheer): what anyone can try without an account -----------------------------
+    # (logged-in roles, CSRF on every form and hostile text in every field:
+    # tests/bot/workspace/test_security.py)
+    Case(Ws, "the login page (baseline)", method="GET", path="/login", content_type=None, dutch=False),
+    Case(Ws, "a page without login", method="GET", path="/begrippen", content_type=None, status=303,
+         dutch=False, check=_to_login),
+    Case(Ws, "an action without login (and without CSRF token)", method="POST",
+         path="/contactverzoeken/GT-AAAA-BBBB/afhandelen", body={}, status=403),
+    Case(Ws, "login without CSRF token", path="/login", raw=b"gebruikersnaam=admin&wachtwoord=admin",
+         content_type="application/x-www-form-urlencoded", status=403),
+    Case(Ws, "login with a forged session cookie", path="/login", raw=b"gebruikersnaam=a&wachtwoord=b",
+         content_type="application/x-www-form-urlencoded", status=403,
+         headers={"Cookie": "gemeentetolk_beheer=eyJzaWQiOiJ4In0.forged.signature"}),
+    Case(Ws, "oversized body (6 MB)", path="/login", raw=b"a=" + b"x" * 6_000_000,
+         content_type="application/x-www-form-urlencoded", status=413),
+    Case(Ws, "malformed form body", path="/login", raw=b"\xff\xfe%%%=&&=",
+         content_type="application/x-www-form-urlencoded", status=403),
+    Case(Ws, "JSON instead of a form", path="/login", body={"gebruikersnaam": "a"}, status=403),
+    Case(Ws, "script in the next-page parameter", method="GET",
+         path="/login?volgende=javascript:alert(1)%3C/script%3E%3Cscript%3Ealert(1)%3C/script%3E",
+         content_type=None, dutch=False, check=_escaped),
+    Case(Ws, "path trick in static files", method="GET", path="/static/../app.py", content_type=None,
+         status=404),
+    Case(Ws, "encoded path trick", method="GET", path="/static/%2e%2e/%2e%2e/settings.py",
+         content_type=None, status=404),
+    Case(Ws, "wrong method (goes to the login)", method="DELETE", path="/login", content_type=None,
+         status=303, dutch=False, check=_to_login),
 ]
 
 

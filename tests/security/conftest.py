@@ -1,7 +1,7 @@
 """The security suite: one running server per endpoint, and the table of figures.
 
 Every endpoint is a fixture named in ``ENDPOINTS`` (tests/security/cases.py). To add an
-endpoint (the workspace, for example): add a fixture here that yields an ``Endpoint``, add its
+endpoint: add a fixture here that yields an ``Endpoint``, add its
 name to ``ENDPOINTS`` and its rows to ``CASES``. The summary at the end of the run prints
 endpoint / inputs tried / passed and writes ``reports/security.json``.
 """
@@ -98,6 +98,25 @@ def demo() -> Iterator[Endpoint]:
     yield Endpoint("demo", f"http://127.0.0.1:{port}")
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture(scope="session")
+def workspace(tmp_path_factory) -> Iterator[Endpoint]:
+    """The workspace (Flask app, bot/workspace) on a migrated database, served by werkzeug."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    from bot.services.settings import load_settings
+    from bot.workspace.app import create_app
+
+    db = migrated_sqlite(tmp_path_factory.mktemp("workspace-db") / "gt.db")
+    settings = load_settings(env={"GEMEENTETOLK_DB_URL": db, "GEMEENTETOLK_WORKSPACE_SECRET": "w" * 40})
+    server = make_server("127.0.0.1", free_port(), create_app(settings), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield Endpoint("workspace", f"http://127.0.0.1:{server.server_port}")
+    server.shutdown()
 
 
 def pytest_terminal_summary(terminalreporter) -> None:

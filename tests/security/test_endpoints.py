@@ -68,4 +68,7 @@ def test_the_table_covers_every_kind_of_bad_input_for_every_endpoint() -> None:
         assert word in names["actions"], word
     for word in ("passwd", "null byte", "script"):
         assert word in names["demo"], word
+    names["workspace"] = " ".join(c.name.lower() for c in CASES if c.endpoint == "workspace")
+    for word in ("without login", "csrf", "forged", "oversized", "malformed", "script", "path trick"):
+        assert word in names["workspace"], word
     assert json.dumps(ORIGIN)  # the website rows use the harness's allowed origin
