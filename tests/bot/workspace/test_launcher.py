@@ -10,11 +10,13 @@ from tests.support.testing import free_port
 
 def test_start_workspace_passes_port_rasa_url_and_token(monkeypatch, ws_settings) -> None:
     spawned: dict = {}
-    monkeypatch.setattr(stack_module.Stack, "_spawn",
-                        lambda self, name, cmd, env=None: spawned.update(name=name, cmd=cmd, env=env))
+    monkeypatch.setattr(stack_module.Stack, "start_part",
+                        lambda self, part: spawned.update(name=part.name, cmd=part.cmd, env=part.env,
+                                                          port=part.port, health=part.health))
     stack = stack_module.Stack(ws_settings, enable_api=True, with_workspace=True)
     stack.start_workspace()
-    assert spawned["name"] == "workspace"
+    assert spawned["name"] == "workspace" and spawned["port"] == ws_settings.workspace.port
+    assert spawned["health"].endswith(f":{ws_settings.workspace.port}/health")
     cmd = spawned["cmd"]
     assert cmd[1:3] == ["-m", "bot.workspace.server"]
     assert cmd[cmd.index("--port") + 1] == str(ws_settings.workspace.port)
@@ -42,8 +44,10 @@ def test_gemeentetolk_run_starts_and_prints_the_workspace(monkeypatch, capsys) -
     seen: dict = {}
 
     def fake_start(self, timeout=180.0):
+        from bot.cli.supervisor import StopRequested
+
         seen.update(workspace=self.with_workspace, api=self.enable_api)
-        raise KeyboardInterrupt
+        raise StopRequested
 
     monkeypatch.setattr(stack_module.Stack, "start", fake_start)
     monkeypatch.setattr(stack_module.Stack, "stop", lambda self: None)
