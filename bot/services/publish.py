@@ -171,6 +171,14 @@ class Publisher:
 
             changed = export_nlu(store.active(), self.nlu_path)
             log.append(f"NLU-bestand {'bijgewerkt' if changed else 'ongewijzigd'}: {self.nlu_path}")
+            newest = self.newest_model()
+            if not changed and newest is not None and newest.stat().st_mtime > self.nlu_path.stat().st_mtime:
+                # Only explanations changed: the assistant reads those from the database already.
+                _update(factory, job_id, status="klaar", step="done", step_started_at=utcnow(),
+                        finished_at=utcnow(), log_tail="\n".join(log), model_file=str(newest),
+                        message="Er was niets nieuws te trainen: de woorden die de assistent herkent zijn "
+                                "niet veranderd. De nieuwe uitleg gebruikt hij al.")
+                return
             step = "train"
             _update(factory, job_id, step=step, step_started_at=utcnow(), log_tail="\n".join(log))
             model = self._train(factory, job_id, log)

@@ -24,6 +24,7 @@ from tests.support.workspace import PASSWORD, ROOT
 
 pytestmark = pytest.mark.integration
 NEW_PLAIN = "een klus waarvoor meerdere bedrijven een prijs mogen geven"
+NEW_WORD = "klusjesbon"
 
 
 @pytest.fixture(scope="module")
@@ -121,6 +122,8 @@ def test_edit_four_eyes_approve_publish_and_the_widget_uses_it(browser, live) ->
         page.get_by_role("link", name="aanbesteding", exact=True).click()
         page.get_by_role("link", name="Bewerken").click()
         page.get_by_label("Korte uitleg (plain)").fill(NEW_PLAIN)
+        alt = page.get_by_label("Andere termen (altLabel)")
+        alt.fill(alt.input_value() + "\n" + NEW_WORD)  # a new word: the NLU is trained again
         page.get_by_role("button", name="Opslaan").click()
         page.wait_for_url("**/begrippen/aanbesteding")
         assert "voorgesteld" in page.locator("main").inner_text()
@@ -149,9 +152,10 @@ def test_edit_four_eyes_approve_publish_and_the_widget_uses_it(browser, live) ->
         assert "Klaar" in text and "seconden" in text
         assert publish.model_status(live.settings.rasa_url, live.stack.api_token).endswith(job.model_file.rsplit("/", 1)[-1])
 
+        assert "Training klaar" in job.log_tail  # it really trained (a new word), then switched
         open_widget(page, live)
-        answer = ask(page, "wat betekent aanbesteding?")
-        assert NEW_PLAIN in answer, answer
+        answer = ask(page, f"wat betekent {NEW_WORD}?")
+        assert NEW_PLAIN in answer and "aanbesteding" in answer, answer
     finally:
         context.close()
 

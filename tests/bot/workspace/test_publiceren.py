@@ -175,3 +175,17 @@ def test_files_button_writes_terms_and_edited_profiles(pub_app, browser_for, ws_
 
 def test_medewerker_cannot_publish(pub_app, browser_for) -> None:
     assert browser_for("medewerker").post("/publiceren/start", page="/start").status_code == 403
+
+
+def test_nothing_to_train_when_only_explanations_changed(pub_app, publisher, factory, rasa, ws_settings) -> None:
+    store = pub_app.extensions["gemeentetolk"].store
+    first = publisher.start(factory, store, "p.devries", wait=True)
+    assert publish.get_job(factory, first.id).status == "klaar"
+    store.update("offerte", {"plain": "een aanbod met een prijs"}, by="a.jansen")  # no new words
+    calls = len(rasa.calls)
+    second = publish.get_job(factory, publisher.start(factory, store, "p.devries", wait=True).id)
+    assert second.status == "klaar" and "niets nieuws te trainen" in second.message
+    assert len(rasa.calls) == calls  # no training, no switch
+    store.update("offerte", {"alt_labels": ["prijsopgave"]}, by="a.jansen")  # a new word: train again
+    third = publish.get_job(factory, publisher.start(factory, store, "p.devries", wait=True).id)
+    assert third.status == "klaar" and len(rasa.calls) == calls + 1
