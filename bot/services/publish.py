@@ -78,6 +78,16 @@ class JobView:
     def running(self) -> bool:
         return self.status in RUNNING
 
+    @property
+    def progress(self) -> str:
+        """The last training progress line, e.g. "Epochs: 40% 12/30" (empty when none)."""
+        for line in reversed(self.log_tail.splitlines()):
+            found = re.findall(r"Epochs:\s*(\d+%)\S*\s*\S*\s*(\d+/\d+)", line)
+            if found:
+                percent, count = found[-1]
+                return f"{percent} van de rondes ({count})"
+        return ""
+
     def elapsed(self, now: datetime | None = None) -> int:
         end = self.finished_at or now or utcnow()
         return max(0, int((end - self.created_at).total_seconds()))

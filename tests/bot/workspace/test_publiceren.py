@@ -189,3 +189,13 @@ def test_nothing_to_train_when_only_explanations_changed(pub_app, publisher, fac
     store.update("offerte", {"alt_labels": ["prijsopgave"]}, by="a.jansen")  # a new word: train again
     third = publish.get_job(factory, publisher.start(factory, store, "p.devries", wait=True).id)
     assert third.status == "klaar" and len(rasa.calls) == calls + 1
+
+
+def test_progress_line_from_rasas_training_output() -> None:
+    from datetime import datetime
+
+    tail = ("Training...\nEpochs:   3%|▎ | 1/30 [00:51<24:44]  Epochs:  47%|████▋     | 14/30 "
+            "[04:00<04:26, 16.66s/it, t_loss=2.95]")
+    job = publish.JobView(1, datetime(2026, 12, 1), "x", "bezig", "train", None, None, "", None, tail)
+    assert job.progress == "47% van de rondes (14/30)"
+    assert publish.JobView(1, datetime(2026, 12, 1), "x", "bezig", "nlu", None, None, "", None, "").progress == ""
