@@ -133,7 +133,7 @@ class Publisher:
     models_dir: Path = Path("models")
     finetune: bool = True
     epoch_fraction: float = 0.1  # share of the epochs when fine-tuning (DIET 3, ResponseSelector 10)
-    train_timeout: float = 1800.0
+    train_timeout: float = 3600.0  # a full training on 2 busy cores took more than 30 minutes
     # The training command (tests replace it); gets (publisher, previous model or None).
     train_command: Callable[[Publisher, Path | None], list[str]] | None = None
     threads: list[threading.Thread] = field(default_factory=list, repr=False)
