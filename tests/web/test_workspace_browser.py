@@ -138,6 +138,11 @@ def test_edit_four_eyes_approve_publish_and_the_widget_uses_it(browser, live) ->
         page.wait_for_url("**/begrippen/aanbesteding")
         assert "De status is nu vastgesteld" in page.locator("main").inner_text()
 
+        # a conversation in the widget before the switch (another tab) continues after it
+        chat = context.new_page()
+        open_widget(chat, live)
+        ask(chat, "hallo")
+
         page.get_by_role("link", name="Publiceren").first.click()
         page.get_by_role("button", name="Publiceren").click()
         page.wait_for_url(re.compile(r".*/publiceren/\d+$"))
@@ -153,9 +158,12 @@ def test_edit_four_eyes_approve_publish_and_the_widget_uses_it(browser, live) ->
         assert publish.model_status(live.settings.rasa_url, live.stack.api_token).endswith(job.model_file.rsplit("/", 1)[-1])
 
         assert "Training klaar" in job.log_tail  # it really trained (a new word), then switched
-        open_widget(page, live)
-        answer = ask(page, f"wat betekent {NEW_WORD}?")
+        answer = ask(chat, f"wat betekent {NEW_WORD}?")
         assert NEW_PLAIN in answer and "aanbesteding" in answer, answer
+        chat.reload()  # the conversation is still there: the history comes from the tracker store
+        chat.wait_for_selector(".gt-root[data-ready]", state="attached")
+        users = chat.locator(".gt-msg-user .gt-text").all_inner_texts()
+        assert users[:1] == ["hallo"] and users[-1] == f"wat betekent {NEW_WORD}?"
     finally:
         context.close()
 
