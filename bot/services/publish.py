@@ -287,11 +287,29 @@ class PublishError(Exception):
     """A step failed; the message says why, in Dutch."""
 
 
-def switch_model(rasa_url: str, token: str, model: Path, timeout: float = 300.0) -> None:
-    """``PUT /model`` on a Rasa server, then check with ``GET /status`` that it runs it."""
+def switch_model(rasa_url: str, token: str, model: Path, timeout: float = 600.0) -> None:
+    """Load ``model`` on a Rasa server while it keeps answering (``POST
+    /webhooks/model/switch``, bot.plugins.model_switch), or with Rasa's own ``PUT /model``
+    (which pauses the server while it loads) when that route is not there; then check with
+    ``GET /status`` that it runs the new model."""
     from urllib.parse import quote
 
     body = json.dumps({"model_file": str(model)}).encode("utf-8")
+    req = urllib.request.Request(f"{rasa_url}/webhooks/model/switch?token={quote(token)}", data=body,
+                                 method="POST", headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310 - our own server
+            if resp.status == 200:
+                _check_running(rasa_url, token, model)
+                return
+    except urllib.error.HTTPError as err:
+        if err.code not in (404, 405, 501):  # not there: an older server, use Rasa's route
+            hint = " (het API-token klopt niet)" if err.code in (401, 403) else ""
+            raise PublishError(f"De Rasa-server op {rasa_url} weigerde het nieuwe model: code {err.code}{hint}. "
+                               "De assistent werkt door met het oude model.") from err
+    except OSError as err:
+        raise PublishError(f"De Rasa-server op {rasa_url} is niet bereikbaar ({err}). De assistent "
+                           "laadt het nieuwe model bij de volgende start.") from err
     req = urllib.request.Request(f"{rasa_url}/model?token={quote(token)}", data=body, method="PUT",
                                  headers={"Content-Type": "application/json"})
     try:
@@ -305,6 +323,10 @@ def switch_model(rasa_url: str, token: str, model: Path, timeout: float = 300.0)
     except OSError as err:
         raise PublishError(f"De Rasa-server op {rasa_url} is niet bereikbaar ({err}). De assistent "
                            "laadt het nieuwe model bij de volgende start.") from err
+    _check_running(rasa_url, token, model)
+
+
+def _check_running(rasa_url: str, token: str, model: Path) -> None:
     running = model_status(rasa_url, token)
     if running and Path(running).name != model.name:
         raise PublishError(f"De Rasa-server op {rasa_url} draait nog {Path(running).name} in plaats van {model.name}.")
