@@ -116,8 +116,10 @@ stories: setup
 	$(PY) -m bot.plugins.quiet test core --stories var/test-stories --model models --out results --fail-on-prediction-errors
 
 # --- measurements ---------------------------------------------------------
+# Latency and memory (reports/bench.json), then each Rasa speed-up on its own (reports/patches.json).
 bench: setup
 	$(PY) -m tools.bench
+	$(PY) -m tools.bench_patches
 
 eval: setup
 	$(PY) -m tools.eval

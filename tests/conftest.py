@@ -67,24 +67,24 @@ def stack(stack_db_url: str, tmp_path_factory) -> Iterator:
 # --- the scaled profile's servers (real PostgreSQL and Redis; `make test` installs them) ------
 @pytest.fixture(scope="session")
 def scaled_services(tmp_path_factory) -> Iterator:
-    """PostgreSQL/Redis as child processes with their data in a temporary folder, started on
-    first use (``redis_url``, ``postgres_urls``) and stopped after the session."""
+    """Redis (and PostgreSQL) as child processes with their data in a temporary folder,
+    started on first use (``redis_url``) and stopped after the session."""
+    import tempfile
+
     from bot.cli.services import Services, ensure_packages
 
     ensure_packages(("postgres", "redis-server"))
-    base = tmp_path_factory.mktemp("scaled")
+    # Not under pytest's own temporary folder (mode 0700): PostgreSQL runs as 'postgres'.
+    base = Path(tempfile.mkdtemp(prefix="gt-test-scaled-"))
+    base.chmod(0o755)
     services = Services(base, base / "logs", fast_unsafe=True)
     try:
         yield services
     finally:
         services.stop()
+        shutil.rmtree(base, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
 def redis_url(scaled_services) -> str:
     return scaled_services.start_redis()
-
-
-@pytest.fixture(scope="session")
-def postgres_urls(scaled_services) -> dict[str, str]:
-    return scaled_services.start_postgres()

@@ -105,6 +105,21 @@ def cpu_per_kind(stack: ScaledStack, turns: int = 40, per_conversation: int = 4)
     return out
 
 
+def nlu_cpu(stack: ScaledStack, turns: int = 40) -> float:
+    """CPU ms of Rasa's NLU alone (/model/parse): the part of a turn no dialogue change can
+    remove."""
+    assert stack.stack is not None
+    pid = [stack.pids()["rasa-1"]]
+    url = f"http://127.0.0.1:{stack.rasa_ports[0]}/model/parse?token={stack.stack.api_token}"
+    texts = KIND_TEXTS["topic"]
+    for text in texts:
+        post_json(url, {"text": text})
+    start = cpu_s(pid)
+    for i in range(turns):
+        post_json(url, {"text": texts[i % len(texts)]})
+    return round((cpu_s(pid) - start) * 1000 / turns, 2)
+
+
 def long_conversation(stack: ScaledStack, turns: int = 200, window: int = 20) -> dict:
     """One conversation of ``turns`` turns (topic, glossary and small talk in turn): CPU per
     turn of the first and the last ``window`` turns (psutil counts in 10 ms ticks, so one
@@ -130,13 +145,13 @@ def long_conversation(stack: ScaledStack, turns: int = 200, window: int = 20) ->
 
 
 # --- Locust ------------------------------------------------------------------------------------
-def run_locust(host: str, steps: list[int], step_s: float, think_s: float, out: Path,
-               conversations: bool = False, timeout: float = 900) -> dict:
+def run_locust(host: str, origin: str, steps: list[int], step_s: float, think_s: float,
+               out: Path, conversations: bool = False, timeout: float = 900) -> dict:
     env = {**os.environ, "GT_LOAD_STEPS": ",".join(map(str, steps)), "GT_LOAD_STEP_S": str(step_s),
            "GT_LOAD_THINK_S": str(think_s), "GT_LOAD_OUT": str(out),
            "GT_LOAD_P95_LIMIT_MS": str(P95_LIMIT_MS),
            "GT_LOAD_CONVERSATIONS": "1" if conversations else "0",
-           "GT_LOAD_ORIGIN": f"http://localhost:{load_settings().web_port}"}
+           "GT_LOAD_ORIGIN": origin}
     locust = str(Path(sys.executable).with_name("locust"))
     cmd = [locust, "-f", str(Path(__file__).with_name("locustfile.py")), "--headless",
            "--host", host, "--only-summary", "--loglevel", "WARNING", "--stop-timeout", "5"]
@@ -144,6 +159,12 @@ def run_locust(host: str, steps: list[int], step_s: float, think_s: float, out: 
     if not out.exists():
         raise RuntimeError(f"Locust schreef geen resultaten: {done.stderr[-800:]}")
     return json.loads(out.read_text(encoding="utf-8"))
+
+
+def origin(stack: ScaledStack) -> str:
+    """The demo page's origin, which the website channel of these instances allows."""
+    assert stack.settings is not None
+    return f"http://localhost:{stack.settings.web_port}"
 
 
 def percentile(values: list[float], pct: float) -> float:
@@ -180,7 +201,8 @@ def capacity(rows: list[dict]) -> int:
 def ramp(stack: ScaledStack, label: str, workdir: Path) -> dict:
     assert stack.settings is not None
     log(f"Capaciteit meten: {label} (stappen van {STEP_S:.0f} s, denktijd {THINK_S:.0f} s)...")
-    result = run_locust(stack.settings.rasa_url, STEPS, STEP_S, THINK_S, workdir / f"{label}.json")
+    result = run_locust(stack.settings.rasa_url, origin(stack), STEPS, STEP_S, THINK_S,
+                        workdir / f"{label}.json")
     rows = step_table(result)
     cap = capacity(rows)
     for row in rows:
@@ -207,7 +229,8 @@ def instance_lost(stack: ScaledStack, workdir: Path, users: int = 60, seconds: f
 
     thread = threading.Thread(target=killer)
     thread.start()
-    result = run_locust(stack.settings.rasa_url, steps, 5.0, think_s, out, conversations=True)
+    result = run_locust(stack.settings.rasa_url, origin(stack), steps, 5.0, think_s, out,
+                        conversations=True)
     thread.join()
     kill_t = killed_at[0]
     records = result["records"]
@@ -289,6 +312,7 @@ def print_table(report: dict) -> None:
     for kind, v in report["per_turn_cpu_detail"].items():
         print(f"  {kind:<11} {v['total_ms']:>6} (Rasa {v['rasa_ms']}, acties {v['actions_ms']})")
     lc = report["long_conversation"]
+    print(f"  (waarvan NLU alleen, /model/parse: {report['nlu_parse_cpu_ms']} ms)")
     print(f"Lang gesprek: beurt 1 {lc['turn_1_cpu_ms']} ms, beurt 200 {lc['turn_200_cpu_ms']} ms CPU")
     print(f"Koude start: {report['cold_start_s']} s")
     print(f"\n{'profiel':<16}{'capaciteit':>11}  (p95 <= {c['p95_limit_ms']:.0f} ms, "
@@ -306,19 +330,40 @@ def print_table(report: dict) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    global STEPS, STEP_S
     parser = argparse.ArgumentParser(description="Loadtest met Locust (make load).")
     parser.add_argument("--out", default="reports/load.json")
+    default_steps = ",".join(map(str, STEPS))
+    parser.add_argument("--steps", help=f"users per step, comma-separated (default: {default_steps})")
+    parser.add_argument("--step-s", type=float, default=STEP_S, help="seconds per step")
+    parser.add_argument("--quick", action="store_true",
+                        help="a short trial run (few turns, two steps): checks the set-up only")
     args = parser.parse_args(argv)
+    if args.steps:
+        STEPS = [int(x) for x in args.steps.split(",") if x.strip()]
+    STEP_S = args.step_s
+    quick = args.quick
+    if quick:
+        STEPS, STEP_S = [10, 20], 8.0
     started = time.monotonic()
     base = load_settings(env={**os.environ, "GEMEENTETOLK_RASA_PORT": str(free_port()),
                               "GEMEENTETOLK_ACTION_PORT": str(free_port()),
                               "GEMEENTETOLK_WEB_PORT": str(free_port())})
     workdir = Path(tempfile.mkdtemp(prefix="gt-load-"))
+    workdir.chmod(0o755)  # PostgreSQL runs as the 'postgres' user and must reach its data
     stack = ScaledStack(base, rasa_instances=1, action_servers=1, with_web=False,
                         enable_api=True, var=workdir / "scaled", log_dir=workdir / "logs",
                         rasa_env=dict(RASA_ENV), log=log)
     report: dict[str, Any] = {"machine": {"cpus": os.cpu_count(),
                                           "load_average_1min_at_start": round(os.getloadavg()[0], 2)}}
+    from bot.cli.supervisor import stop_signals
+
+    with stop_signals():  # SIGTERM stops every server this run started, as Ctrl-C does
+        return _run(stack, report, workdir, quick, started, args.out)
+
+
+def _run(stack: ScaledStack, report: dict, workdir: Path, quick: bool, started: float,
+         out_name: str) -> int:
     try:
         log("Start: PostgreSQL, Redis, nginx, 1 Rasa-instantie en 1 actie-server...")
         stack.start(timeout=400)
@@ -327,11 +372,13 @@ def main(argv: list[str] | None = None) -> int:
         log(f"Koude start (Rasa gestart tot eerste antwoord): {report['cold_start_s']} s")
 
         log("CPU per beurt meten...")
-        detail = cpu_per_kind(stack)
+        detail = cpu_per_kind(stack, turns=8 if quick else 40)
         report["per_turn_cpu_detail"] = detail
         report["per_turn_cpu_ms"] = {k: v["total_ms"] for k, v in detail.items()}
+        report["nlu_parse_cpu_ms"] = nlu_cpu(stack, turns=8 if quick else 40)
         log("Lang gesprek (200 beurten)...")
-        report["long_conversation"] = long_conversation(stack)
+        report["long_conversation"] = (long_conversation(stack, turns=40, window=10) if quick
+                                       else long_conversation(stack))
 
         ramps: dict[str, Any] = {"one_instance": ramp(stack, "one_instance", workdir)}
         log("Rasa zonder de versnellingen (GEMEENTETOLK_PATCHES=none)...")
@@ -339,7 +386,7 @@ def main(argv: list[str] | None = None) -> int:
         stack.rasa_env["GEMEENTETOLK_PATCHES"] = "none"
         stack.restart("rasa-1")
         stack.wait_ready(400, {"rasa-1"})
-        report["stock_rasa_per_turn_cpu"] = cpu_per_kind(stack, turns=20)
+        report["stock_rasa_per_turn_cpu"] = cpu_per_kind(stack, turns=8 if quick else 20)
         ramps["stock_rasa"] = ramp(stack, "stock_rasa", workdir)
 
         log("Twee instanties en twee actie-servers achter nginx...")
@@ -352,7 +399,8 @@ def main(argv: list[str] | None = None) -> int:
         report["ramps"] = ramps
 
         log("Een instantie uitschakelen (kill -9) terwijl gebruikers praten...")
-        report["instance_lost"] = instance_lost(stack, workdir)
+        report["instance_lost"] = (instance_lost(stack, workdir, users=10, seconds=20, kill_at=8)
+                                   if quick else instance_lost(stack, workdir))
     finally:
         stack.stop()
 
@@ -373,7 +421,7 @@ def main(argv: list[str] | None = None) -> int:
     report["machine"]["load_average_1min_at_end"] = round(os.getloadavg()[0], 2)
     report["duration_s"] = round(time.monotonic() - started, 1)
     report["date"] = time.strftime("%Y-%m-%d")
-    out = Path(args.out)
+    out = Path(out_name)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     plot(report, out.with_suffix(".png"))

@@ -110,6 +110,8 @@ class Entrepreneur(FastHttpUser):
                               catch_response=True) as resp:
             if resp.status_code != 201:
                 resp.failure(f"session {resp.status_code}")
+                _records.append([current_step(), "session", 0.0, resp.status_code or 0, False,
+                                 round(time.time(), 3)])
                 return None
             return resp.json()["session"]
 
@@ -133,9 +135,11 @@ class Entrepreneur(FastHttpUser):
                                   catch_response=True) as resp:
                 status = resp.status_code or 0
                 try:
-                    messages = resp.json().get("messages") if status == 200 else None
+                    data = resp.json() if status == 200 else {}
                 except ValueError:
-                    messages = None
+                    data = {}
+                messages = data.get("messages")
+                token = data.get("session") or token  # the widget keeps the fresh token
                 answered = bool(messages)
                 if not answered:
                     resp.failure(f"{kind}: {status}")

@@ -92,7 +92,7 @@ class ScaledStack:
         self.services = Services(var, logs, fast_unsafe=self.fast_unsafe)
         env: dict[str, str] = {}
         if need_pg:
-            self.log("PostgreSQL start (data in %s)..." % (var / "postgres"))
+            self.log(f"PostgreSQL start (data in {var / 'postgres'})...")
             urls = self.services.start_postgres()
             env["GEMEENTETOLK_DB_URL"] = urls["db_url"]
             env["GEMEENTETOLK_TRACKER_DB_URL"] = urls["tracker_db_url"]

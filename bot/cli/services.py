@@ -163,7 +163,18 @@ class Services:
     def pg_data(self) -> Path:
         return self.base / "postgres"
 
+    def _check_reachable(self, account: tuple[int, int] | None) -> None:
+        """The 'postgres' user must be able to walk to the data folder."""
+        if not account:
+            return
+        for folder in [self.base, *self.base.parents]:
+            if not os.stat(folder).st_mode & 0o001:
+                raise ServiceError(f"De gebruiker 'postgres' kan niet in {folder} (rechten "
+                                   f"{oct(os.stat(folder).st_mode & 0o777)}). Kies een map "
+                                   "die iedereen mag openen, zoals var/scaled in het project.")
+
     def _init_postgres(self, account: tuple[int, int] | None, password: str) -> None:
+        self._check_reachable(account)
         if (self.pg_data / "PG_VERSION").exists():
             return
         initdb = postgres_bin("initdb")

@@ -298,7 +298,8 @@ def _fact(turn: Turn, ctx: Context) -> ReportTurn:
     return ReportTurn(source_key=turn.key, conversation=conversation_key(turn.sender),
                       at=utc(turn.timestamp), municipality=slug,
                       intent=(turn.intent or "")[:120] or None, topic=topic, subtopic=subtopic,
-                      fallback=turn.fallback, clarify=turn.clarify,
+                      # an answer typed in a form is not a question the assistant missed
+                      fallback=turn.fallback and not turn.in_loop, clarify=turn.clarify,
                       departments=departments_together(turn, topic, profile)[:500])
 
 

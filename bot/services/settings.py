@@ -260,7 +260,7 @@ def _number(env: Mapping[str, str], name: str, default: float, low: float, high:
 
 
 def _whole(env: Mapping[str, str], name: str, default: int, low: int, high: int,
-           what: str = "een getal") -> int:
+           what: str = "een heel getal") -> int:
     value = _number(env, name, default, low, high, what)
     if value != int(value):
         raise ValueError(f"{name} moet een heel getal zijn, niet {env.get(name)!r}.")

@@ -151,13 +151,17 @@ def test_action_answer_with_an_expired_fact_gives_the_notice_and_the_card(domain
         "entities": [],
         "response_selector": {"default": {"response": {"intent_response_key": "ask_procurement/thresholds"}}},
     }
+    # The action reads the answer texts from the domain files (Rasa sends it no domain).
+    real_files = answers.domain_responses
+    monkeypatch.setattr(answers, "domain_responses", lambda directory: expired)
     dispatcher = CollectingDispatcher()
-    ActionAnswer().run(dispatcher, make_tracker(latest, slots={"municipality": "testdorp"}), expired)
+    ActionAnswer().run(dispatcher, make_tracker(latest, slots={"municipality": "testdorp"}), {})
     texts = [m["text"] for m in dispatcher.messages]
     assert "216.000" not in texts[0] and "golden tot en met 30 november 2026" in texts[0]
     assert "https://www.pianoo.nl/" in texts[0]
     assert texts[-1].startswith("Contact bij Gemeente Testdorp (fictief voorbeeld)")
-    # The same action on the real domain, same date: the amounts.
+    # The same action on the real domain files, same date: the amounts.
+    monkeypatch.setattr(answers, "domain_responses", real_files)
     dispatcher = CollectingDispatcher()
-    ActionAnswer().run(dispatcher, make_tracker(latest, slots={"municipality": "testdorp"}), domain)
+    ActionAnswer().run(dispatcher, make_tracker(latest, slots={"municipality": "testdorp"}), {})
     assert "€ 216.000" in dispatcher.messages[0]["text"]

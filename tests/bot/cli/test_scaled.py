@@ -37,7 +37,11 @@ def scaled(tmp_path_factory):
 
     if not any((ROOT / "models").glob("*.tar.gz")):
         pytest.fail("Geen getraind model in models/. Draai eerst 'make train'.")
-    base_dir = tmp_path_factory.mktemp("scaled-stack")
+    import shutil
+    import tempfile
+
+    base_dir = Path(tempfile.mkdtemp(prefix="gt-test-stack-"))  # reachable for 'postgres'
+    base_dir.chmod(0o755)
     env = {k: v for k, v in os.environ.items()
            if not k.startswith("GEMEENTETOLK_") or k == "GEMEENTETOLK_WEB_SECRET"}
     env.update({"GEMEENTETOLK_RASA_PORT": str(free_port()),
@@ -47,11 +51,12 @@ def scaled(tmp_path_factory):
                         var=base_dir / "var", log_dir=ROOT / "var" / "logs" / "test-scaled",
                         fast_unsafe=True, rasa_env={"GEMEENTETOLK_WEB_ADDRESS_MESSAGES_PER_MINUTE": "100000", "GEMEENTETOLK_WEB_SESSIONS_PER_MINUTE": "100000"},
                         log=lambda line: None)
-    stack.start(timeout=600)
     try:
+        stack.start(timeout=600)
         yield stack
     finally:
         stack.stop()
+        shutil.rmtree(base_dir, ignore_errors=True)
 
 
 def _rest(port: int, sender: str, text: str, municipality: str = "dijkstede"):
@@ -276,7 +281,7 @@ def test_an_instance_lost_under_load(scaled, tmp_path) -> None:
     assert checked >= 12
 
 
-def test_run_scaled_stops_everything_on_sigterm(tmp_path) -> None:
+def test_run_scaled_stops_everything_on_sigterm() -> None:
     """Issue #13 item 2 for `make run-scaled`: SIGTERM stops every process it started within
     10 s, and no port stays open."""
     import psutil
@@ -287,6 +292,11 @@ def test_run_scaled_stops_everything_on_sigterm(tmp_path) -> None:
              "GEMEENTETOLK_WEB_PORT": free_port()}
     env = {k: v for k, v in os.environ.items() if not k.startswith("GEMEENTETOLK_")}
     env.update({k: str(v) for k, v in ports.items()})
+    import shutil
+    import tempfile
+
+    tmp_path = Path(tempfile.mkdtemp(prefix="gt-test-run-scaled-"))
+    tmp_path.chmod(0o755)
     log = tmp_path / "run-scaled.log"
     with open(log, "w", encoding="utf-8") as out:
         proc = subprocess.Popen([str(Path(sys.executable).with_name("gemeentetolk")), "run-scaled",
@@ -310,6 +320,7 @@ def test_run_scaled_stops_everything_on_sigterm(tmp_path) -> None:
     finally:
         if proc.poll() is None:
             proc.kill()
+        shutil.rmtree(tmp_path, ignore_errors=True)
     assert took <= 10, f"stopping took {took:.1f} s"
     assert not [p for p in children if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
     assert not [port for port in listening if port_open(port)]

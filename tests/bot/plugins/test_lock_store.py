@@ -179,6 +179,7 @@ def test_endpoints_choose_the_lock_store_by_the_setting(monkeypatch, redis_url) 
     root = Path(__file__).resolve().parents[3]
     monkeypatch.setenv("GEMEENTETOLK_ACTION_URL", "http://127.0.0.1:5055/webhook")
     monkeypatch.setenv("GEMEENTETOLK_TRACKER_DB_URL", "sqlite:///tracker.db")
+    monkeypatch.setenv("GEMEENTETOLK_ACTION_SECRET", "s" * 40)  # the action endpoint's header
     endpoints = read_endpoints_from_path(root / "bot" / "endpoints.yml")
     monkeypatch.delenv("GEMEENTETOLK_REDIS_URL", raising=False)
     assert type(LockStore.create(endpoints.lock_store)) is InMemoryLockStore

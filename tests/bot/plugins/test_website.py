@@ -525,7 +525,7 @@ def test_run_prints_the_website_url(monkeypatch, capsys):
             assert with_web  # `gemeentetolk run` starts the demo page too
             assert options.get("with_workspace")  # ... and the workspace (Beheer)
 
-        def start(self):
+        def start(self, timeout=180.0):
             return 1.0
 
     class FakeSupervisor:

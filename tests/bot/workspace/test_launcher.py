@@ -15,8 +15,9 @@ def test_start_workspace_passes_port_rasa_url_and_token(monkeypatch, ws_settings
                                                           port=part.port, health=part.health))
     stack = stack_module.Stack(ws_settings, enable_api=True, with_workspace=True)
     stack.start_workspace()
-    assert spawned["name"] == "workspace" and spawned["port"] == ws_settings.workspace.port
-    assert spawned["health"].endswith(f":{ws_settings.workspace.port}/health")
+    assert spawned["name"] == "workspace"
+    # A supervised part: its port is checked before it starts, its health URL after.
+    assert spawned["port"] == ws_settings.workspace.port and spawned["health"].endswith("/health")
     cmd = spawned["cmd"]
     assert cmd[1:3] == ["-m", "bot.workspace.server"]
     assert cmd[cmd.index("--port") + 1] == str(ws_settings.workspace.port)
@@ -47,7 +48,7 @@ def test_gemeentetolk_run_starts_and_prints_the_workspace(monkeypatch, capsys) -
         from bot.cli.supervisor import StopRequested
 
         seen.update(workspace=self.with_workspace, api=self.enable_api)
-        raise StopRequested
+        raise StopRequested  # as when Ctrl-C comes during the start
 
     monkeypatch.setattr(stack_module.Stack, "start", fake_start)
     monkeypatch.setattr(stack_module.Stack, "stop", lambda self: None)

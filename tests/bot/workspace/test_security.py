@@ -12,7 +12,7 @@ from tests.support.workspace import USERS
 
 SAMPLE = {"entry_id": "aanbesteding", "slug": "dijkstede", "key": "inkoop", "section_slug": "inkoopgrenzen",
           "job_id": "1", "reference": "GT-AAAA-BBBB", "fmt": "csv", "username": "a.jansen",
-          "group_id": "1", "example_id": "1", "token": "onbekend"}
+          "group_id": "1", "example_id": "1", "token": "t" * 43}
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
 
