@@ -1,9 +1,6 @@
-"""The glossary store: entries, their full change history and the gap log, via SQLAlchemy.
-
-Works with any SQLAlchemy URL (SQLite by default). One transaction per public method: a
-method either changes everything it should or nothing. Every change writes history rows
-(who, when, which field, old and new value).
-"""
+"""The glossary store: entries, their full change history and the gap log, via SQLAlchemy
+(any URL). One transaction per public method: all or nothing. Every change writes history
+rows (who, when, which field, old and new value)."""
 
 from __future__ import annotations
 
@@ -403,20 +400,19 @@ class Store:
         return counts
 
     def load_curated(self, entries: Iterable[Entry], by: str) -> dict:
-        """Load the curated files: only entries whose file content changed since the last load
-        are written. The database is the source of truth: an entry changed (or made) in the
-        database since the last load is never overwritten by a changed file ("bewaard")."""
+        """Load the curated files; only changed file entries are written, never over an entry
+        changed (or made) in the database since the last load: the database is the truth."""
         counts = {"nieuw": 0, "bijgewerkt": 0, "ongewijzigd": 0, "bewaard": 0}
         with self._tx() as conn:
             for entry in entries:
                 digest = content_hash(entry)
                 row = conn.execute(select(entries_table).where(entries_table.c.id == entry.id)).first()
                 current = content_hash(_row_to_entry(row)) if row is not None else None
-                if row is not None and digest in (row.curated_hash, current):
-                    self._set_curated(conn, entry.id, digest)  # same, or files caught up
+                if row is not None and digest in (row.curated_hash, current):  # (files caught up)
+                    self._set_curated(conn, entry.id, digest)
                     counts["ongewijzigd"] += 1
-                elif row is not None and row.curated_hash != current:
-                    counts["bewaard"] += 1  # changed in the database: keep it
+                elif row is not None and row.curated_hash != current:  # changed in the database
+                    counts["bewaard"] += 1
                 else:
                     self._upsert(conn, entry, by, counts, replace=True, curated_hash=digest)
         return counts

@@ -87,9 +87,11 @@ def one_run(stack, settings, factory, store, publisher, word: str, label: str) -
         time.sleep(1)
     job = publisher.start(factory, store, "bench.beoordelaar")
     steps: dict[str, float] = {}
+    loads: list[float] = []
     while True:
         current = publish.get_job(factory, job.id)
         steps.setdefault(current.step, time.monotonic() - t0)
+        loads.append(os.getloadavg()[0])
         if not current.running:
             break
         time.sleep(0.5)
@@ -110,6 +112,7 @@ def one_run(stack, settings, factory, store, publisher, word: str, label: str) -
         "parse_entities": mapped,
         "nlu_maps_new_word": "aanbesteding" in mapped,
         "running_model": (publish.model_status(settings.rasa_url, stack.api_token) or "").rsplit("/", 1)[-1],
+        "mean_load_1m": round(sum(loads) / len(loads), 2) if loads else None,
     }
 
 

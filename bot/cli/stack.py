@@ -280,10 +280,13 @@ class Stack:
         port = port or s.rasa_port
         cmd = [*rasa_server_command(), "run", "--model", str(s.model_dir),
                "--port", str(port), "--interface", s.host, *RASA_FILES]  # fmt: skip
+        env = rasa_env(s)
         if self.enable_api:
             cmd += ["--enable-api", f"--auth-token={self.api_token}"]
+            # the same token opens /webhooks/model/switch (bot.plugins.model_switch)
+            env["GEMEENTETOLK_RASA_API_TOKEN"] = self.api_token
         self.start_part(Part(
-            name, cmd, {**rasa_env(s), **(extra_env or {})}, host=s.host, port=port,
+            name, cmd, {**env, **(extra_env or {})}, host=s.host, port=port,
             port_setting="GEMEENTETOLK_RASA_PORT",
             health=f"http://{connect_host(s.host)}:{port}/webhooks/rest/",
         ))  # fmt: skip

@@ -78,6 +78,16 @@ class JobView:
     def running(self) -> bool:
         return self.status in RUNNING
 
+    @property
+    def progress(self) -> str:
+        """The last training progress line, e.g. "Epochs: 40% 12/30" (empty when none)."""
+        for line in reversed(self.log_tail.splitlines()):
+            found = re.findall(r"Epochs:\s*(\d+%)\S*\s*\S*\s*(\d+/\d+)", line)
+            if found:
+                percent, count = found[-1]
+                return f"{percent} van de rondes ({count})"
+        return ""
+
     def elapsed(self, now: datetime | None = None) -> int:
         end = self.finished_at or now or utcnow()
         return max(0, int((end - self.created_at).total_seconds()))
@@ -123,7 +133,7 @@ class Publisher:
     models_dir: Path = Path("models")
     finetune: bool = True
     epoch_fraction: float = 0.1  # share of the epochs when fine-tuning (DIET 3, ResponseSelector 10)
-    train_timeout: float = 1800.0
+    train_timeout: float = 3600.0  # a full training on 2 busy cores took more than 30 minutes
     # The training command (tests replace it); gets (publisher, previous model or None).
     train_command: Callable[[Publisher, Path | None], list[str]] | None = None
     threads: list[threading.Thread] = field(default_factory=list, repr=False)
@@ -171,6 +181,14 @@ class Publisher:
 
             changed = export_nlu(store.active(), self.nlu_path)
             log.append(f"NLU-bestand {'bijgewerkt' if changed else 'ongewijzigd'}: {self.nlu_path}")
+            newest = self.newest_model()
+            if not changed and newest is not None and newest.stat().st_mtime > self.nlu_path.stat().st_mtime:
+                # Only explanations changed: the assistant reads those from the database already.
+                _update(factory, job_id, status="klaar", step="done", step_started_at=utcnow(),
+                        finished_at=utcnow(), log_tail="\n".join(log), model_file=str(newest),
+                        message="Er was niets nieuws te trainen: de woorden die de assistent herkent zijn "
+                                "niet veranderd. De nieuwe uitleg gebruikt hij al.")
+                return
             step = "train"
             _update(factory, job_id, step=step, step_started_at=utcnow(), log_tail="\n".join(log))
             model = self._train(factory, job_id, log)
@@ -269,11 +287,29 @@ class PublishError(Exception):
     """A step failed; the message says why, in Dutch."""
 
 
-def switch_model(rasa_url: str, token: str, model: Path, timeout: float = 300.0) -> None:
-    """``PUT /model`` on a Rasa server, then check with ``GET /status`` that it runs it."""
+def switch_model(rasa_url: str, token: str, model: Path, timeout: float = 600.0) -> None:
+    """Load ``model`` on a Rasa server while it keeps answering (``POST
+    /webhooks/model/switch``, bot.plugins.model_switch), or with Rasa's own ``PUT /model``
+    (which pauses the server while it loads) when that route is not there; then check with
+    ``GET /status`` that it runs the new model."""
     from urllib.parse import quote
 
     body = json.dumps({"model_file": str(model)}).encode("utf-8")
+    req = urllib.request.Request(f"{rasa_url}/webhooks/model/switch?token={quote(token)}", data=body,
+                                 method="POST", headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310 - our own server
+            if resp.status == 200:
+                _check_running(rasa_url, token, model)
+                return
+    except urllib.error.HTTPError as err:
+        if err.code not in (404, 405, 501):  # not there: an older server, use Rasa's route
+            hint = " (het API-token klopt niet)" if err.code in (401, 403) else ""
+            raise PublishError(f"De Rasa-server op {rasa_url} weigerde het nieuwe model: code {err.code}{hint}. "
+                               "De assistent werkt door met het oude model.") from err
+    except OSError as err:
+        raise PublishError(f"De Rasa-server op {rasa_url} is niet bereikbaar ({err}). De assistent "
+                           "laadt het nieuwe model bij de volgende start.") from err
     req = urllib.request.Request(f"{rasa_url}/model?token={quote(token)}", data=body, method="PUT",
                                  headers={"Content-Type": "application/json"})
     try:
@@ -287,6 +323,10 @@ def switch_model(rasa_url: str, token: str, model: Path, timeout: float = 300.0)
     except OSError as err:
         raise PublishError(f"De Rasa-server op {rasa_url} is niet bereikbaar ({err}). De assistent "
                            "laadt het nieuwe model bij de volgende start.") from err
+    _check_running(rasa_url, token, model)
+
+
+def _check_running(rasa_url: str, token: str, model: Path) -> None:
     running = model_status(rasa_url, token)
     if running and Path(running).name != model.name:
         raise PublishError(f"De Rasa-server op {rasa_url} draait nog {Path(running).name} in plaats van {model.name}.")

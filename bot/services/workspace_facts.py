@@ -4,7 +4,8 @@ municipality profiles (procurement bands, subsidy schemes, local answers), each 
 period, source and status on a given day (the shared data model):
 
 - ``expired``: ``valid_until`` < day; ``expiring``: ``valid_until`` within 90 days;
-  otherwise ``current``; ``stale`` as well when ``checked`` is more than 365 days ago.
+  otherwise ``current``; ``stale`` as well when ``checked`` is more than 365 days ago
+  (the functions of ``glossary.facts``, so the workspace and the assistant agree).
 
 The glossary and the profiles are read from the database (the source of truth).
 """
@@ -14,42 +15,32 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-EXPIRING_DAYS = 90
-STALE_DAYS = 365
-STATUS_NL = {"current": "actueel", "expiring": "verloopt binnen 90 dagen", "expired": "verlopen"}
+from glossary import facts as fact_model
+
+STATUS_NL = fact_model.STATUS_NL
 
 
 def _day(value: Any) -> date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, date):
-        return value
     try:
-        return date.fromisoformat(str(value)[:10])
-    except ValueError:
+        return fact_model.parse_day(value)
+    except (TypeError, ValueError):
         return None
 
 
 def status(valid_until: Any, day: date) -> str:
-    until = _day(valid_until)
-    if until is None:
-        return "current"
-    if until < day:
-        return "expired"
-    if until <= day + timedelta(days=EXPIRING_DAYS):
-        return "expiring"
-    return "current"
+    """The shared rule (glossary.facts.status); an unreadable date counts as open-ended."""
+    return fact_model.status({"valid_until": _day(valid_until)}, day)
 
 
 def is_stale(checked: Any, day: date) -> bool:
-    when = _day(checked)
-    return when is not None and when < day - timedelta(days=STALE_DAYS)
+    """Checked more than 365 days before ``day``, or never (glossary.facts.is_stale)."""
+    return fact_model.is_stale({"checked": _day(checked)}, day)
 
 
 @dataclass(frozen=True)

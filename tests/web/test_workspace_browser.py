@@ -24,6 +24,7 @@ from tests.support.workspace import PASSWORD, ROOT
 
 pytestmark = pytest.mark.integration
 NEW_PLAIN = "een klus waarvoor meerdere bedrijven een prijs mogen geven"
+NEW_WORD = "klusjesbon"
 
 
 @pytest.fixture(scope="module")
@@ -121,6 +122,8 @@ def test_edit_four_eyes_approve_publish_and_the_widget_uses_it(browser, live) ->
         page.get_by_role("link", name="aanbesteding", exact=True).click()
         page.get_by_role("link", name="Bewerken").click()
         page.get_by_label("Korte uitleg (plain)").fill(NEW_PLAIN)
+        alt = page.get_by_label("Andere termen (altLabel)")
+        alt.fill(alt.input_value() + "\n" + NEW_WORD)  # a new word: the NLU is trained again
         page.get_by_role("button", name="Opslaan").click()
         page.wait_for_url("**/begrippen/aanbesteding")
         assert "voorgesteld" in page.locator("main").inner_text()
@@ -134,6 +137,11 @@ def test_edit_four_eyes_approve_publish_and_the_widget_uses_it(browser, live) ->
         page.get_by_role("button", name="Vaststellen").click()
         page.wait_for_url("**/begrippen/aanbesteding")
         assert "De status is nu vastgesteld" in page.locator("main").inner_text()
+
+        # a conversation in the widget before the switch (another tab) continues after it
+        chat = context.new_page()
+        open_widget(chat, live)
+        ask(chat, "hallo")
 
         page.get_by_role("link", name="Publiceren").first.click()
         page.get_by_role("button", name="Publiceren").click()
@@ -149,9 +157,13 @@ def test_edit_four_eyes_approve_publish_and_the_widget_uses_it(browser, live) ->
         assert "Klaar" in text and "seconden" in text
         assert publish.model_status(live.settings.rasa_url, live.stack.api_token).endswith(job.model_file.rsplit("/", 1)[-1])
 
-        open_widget(page, live)
-        answer = ask(page, "wat betekent aanbesteding?")
-        assert NEW_PLAIN in answer, answer
+        assert "Training klaar" in job.log_tail  # it really trained (a new word), then switched
+        answer = ask(chat, f"wat betekent {NEW_WORD}?")
+        assert NEW_PLAIN in answer and "aanbesteding" in answer, answer
+        chat.reload()  # the conversation is still there: the history comes from the tracker store
+        chat.wait_for_selector(".gt-root[data-ready]", state="attached")
+        users = chat.locator(".gt-msg-user .gt-text").all_inner_texts()
+        assert users[:1] == ["hallo"] and users[-1] == f"wat betekent {NEW_WORD}?"
     finally:
         context.close()
 

@@ -187,3 +187,25 @@ def test_exports(browser_for, fmt, marker, tmp_path) -> None:
         path = tmp_path / "x.csv"
         path.write_bytes(response.data)
         assert len(read_csv(path)) == 177
+
+
+def test_dated_facts_on_a_term_are_edited_with_period_and_source(browser_for, app) -> None:
+    store = app.extensions["gemeentetolk"].store
+    b = browser_for("redacteur")
+    form = entry_form(store, "offerte")
+    bad = dict(form, **{"facts-0-id": "offerte-termijn", "facts-0-claim": "Een offerte geldt 30 dagen.",
+                        "facts-0-valid_from": "1 januari", "facts-0-source": "", "facts-0-checked": "2026-12-01"})
+    page = b.post("/begrippen/offerte/bewerken", bad, page="/begrippen/offerte/bewerken").get_data(as_text=True)
+    assert "geen datum" in page and "Een feit heeft een bron" in page
+    assert 'href="#veld-facts-0-valid_from"' in page
+    good = dict(bad, **{"facts-0-valid_from": "2026-01-01", "facts-0-valid_until": "2026-12-31",
+                        "facts-0-source": "Inkoopvoorwaarden (fictief)"})
+    assert b.post("/begrippen/offerte/bewerken", good, page="/begrippen/offerte/bewerken").status_code == 303
+    fact = store.get("offerte").facts[0]
+    assert (fact["id"], str(fact["valid_until"]), fact["source"]) == ("offerte-termijn", "2026-12-31",
+                                                                     "Inkoopvoorwaarden (fictief)")
+    # the overview and the start page show it: it expires within 90 days
+    overview = b.get("/gemeenten").get_data(as_text=True)
+    assert "Een offerte geldt 30 dagen." in overview
+    start = b.get("/start").get_data(as_text=True).split('id="verloopt-titel"')[1]
+    assert "begrip offerte" in start

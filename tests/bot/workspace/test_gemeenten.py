@@ -126,7 +126,33 @@ def test_a_local_answer_for_a_sub_answer_that_does_not_exist_is_refused(browser_
     response = b.post(path, form, page=path)
     page = response.get_data(as_text=True)
     assert response.status_code == 400 and "procurement/bestaatniet" in page and "bestaat niet" in page
-    assert profiles.get_document(factory, "dijkstede").data.get("answers") == before
+    assert 'href="#veld-antwoorden-0-key"' in page
+    assert profiles.get_document(factory, "dijkstede").data.get("answers") == before  # nothing saved
+
+
+def test_a_local_answer_edited_in_the_workspace_is_in_the_assistants_answer(browser_for, ws_settings) -> None:
+    from datetime import date
+
+    from bot.services import answers, profiles
+    from tests.helpers import domain_responses
+
+    b = browser_for("redacteur")
+    path = "/gemeenten/dijkstede/antwoorden"
+    form = section_form(b, path)
+    n = len([k for k in form if k.endswith("-key") and form[k]])
+    form.update({f"antwoorden-{n}-key": "subsidy/apply", f"antwoorden-{n}-mode": "add",
+                 f"antwoorden-{n}-text": "In Dijkstede vraag je aan via het digitale loket (voorbeeld, fictief).",
+                 f"antwoorden-{n}-source": "Subsidieregels Dijkstede 2026 (fictief)",
+                 f"antwoorden-{n}-valid_from": "2026-01-01", f"antwoorden-{n}-checked": "2026-12-01"})
+    response = b.post(path, form, page=path)
+    assert response.status_code == 303, response.get_data(as_text=True)[:3000]
+    profile = profiles.effective_profiles(ws_settings)["dijkstede"]
+    parse = {"intent": {"name": "ask_subsidy"},
+             "response_selector": {"default": {"response": {"intent_response_key": "ask_subsidy/apply"}}}}
+    result = answers.build_answer("ask_subsidy", parse, domain_responses(), profile=profile, today=date(2026, 12, 1))
+    assert "via het digitale loket" in "\n".join(m["text"] for m in result.messages)
+    assert "procurement/thresholds" in profiles.get_document(b.client.application.extensions["gemeentetolk"].factory,
+                                                           "dijkstede").data["answers"]
 
 
 def test_setup_keeps_a_workspace_edit_and_export_writes_the_file(browser_for, factory, ws_settings, ws_engine) -> None:
@@ -188,6 +214,7 @@ def test_start_page_lists_expired_and_expiring_facts(browser_for) -> None:
     ("2027-03-01", "2026-11-01", "expiring", False),
     ("2027-03-02", "2025-11-30", "current", True),
     (None, "2025-12-01", "current", False),
+    (None, None, "current", True),  # never checked counts as stale
 ])
 def test_fact_status_follows_the_shared_model(until, checked, expected, stale) -> None:
     from bot.services import workspace_facts

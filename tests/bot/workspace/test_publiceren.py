@@ -18,10 +18,12 @@ from tests.support.testing import free_port
 
 
 class FakeRasa:
-    """PUT /model and GET /status with a token, like Rasa's HTTP API."""
+    """PUT /model and GET /status with a token, like Rasa's HTTP API, and (``switch_route``)
+    the non-blocking POST /webhooks/model/switch of bot.plugins.model_switch."""
 
-    def __init__(self, token: str) -> None:
+    def __init__(self, token: str, switch_route: bool = True) -> None:
         self.token = token
+        self.switch_route = switch_route
         self.model = "old.tar.gz"
         self.calls: list[str] = []
         outer = self
@@ -33,7 +35,14 @@ class FakeRasa:
             def _ok_token(self) -> bool:
                 return f"token={outer.token}" in self.path
 
-            def do_PUT(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:  # noqa: N802
+                if not outer.switch_route or not self.path.startswith("/webhooks/model/switch"):
+                    self.send_response(404)
+                    self.end_headers()
+                    return
+                self.do_PUT(ok=200)
+
+            def do_PUT(self, ok: int = 204) -> None:  # noqa: N802
                 outer.calls.append(self.path)
                 if not self._ok_token():
                     self.send_response(401)
@@ -41,7 +50,7 @@ class FakeRasa:
                     return
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 outer.model = body["model_file"]
-                self.send_response(204)
+                self.send_response(ok)
                 self.end_headers()
 
             def do_GET(self) -> None:  # noqa: N802
@@ -80,9 +89,9 @@ def fake_training(code: int = 0):
     return command
 
 
-@pytest.fixture
-def rasa():
-    server = FakeRasa("geheim-token")
+@pytest.fixture(params=[True, False], ids=["switch-route", "put-model"])
+def rasa(request):
+    server = FakeRasa("geheim-token", switch_route=request.param)
     yield server
     server.stop()
 
@@ -118,6 +127,8 @@ def test_publish_writes_nlu_trains_and_switches_the_model(pub_app, browser_for, 
     job = wait_done(factory, job_id)
     assert job.status == "klaar", job.message
     assert Path(rasa.model).parent == ws_settings.root / "models"
+    route = "/webhooks/model/switch" if rasa.switch_route else "/model"
+    assert rasa.calls[-1].startswith(route + "?token=")
     assert "aanbesteding" in (ws_settings.root / "data" / "nlu" / "glossary.yml").read_text(encoding="utf-8")
     page = b.get(f"/publiceren/{job_id}").get_data(as_text=True)
     assert "Klaar" in page and "seconden" in page and Path(rasa.model).name in page
@@ -175,3 +186,27 @@ def test_files_button_writes_terms_and_edited_profiles(pub_app, browser_for, ws_
 
 def test_medewerker_cannot_publish(pub_app, browser_for) -> None:
     assert browser_for("medewerker").post("/publiceren/start", page="/start").status_code == 403
+
+
+def test_nothing_to_train_when_only_explanations_changed(pub_app, publisher, factory, rasa, ws_settings) -> None:
+    store = pub_app.extensions["gemeentetolk"].store
+    first = publisher.start(factory, store, "p.devries", wait=True)
+    assert publish.get_job(factory, first.id).status == "klaar"
+    store.update("offerte", {"plain": "een aanbod met een prijs"}, by="a.jansen")  # no new words
+    calls = len(rasa.calls)
+    second = publish.get_job(factory, publisher.start(factory, store, "p.devries", wait=True).id)
+    assert second.status == "klaar" and "niets nieuws te trainen" in second.message
+    assert len(rasa.calls) == calls  # no training, no switch
+    store.update("offerte", {"alt_labels": ["prijsopgave"]}, by="a.jansen")  # a new word: train again
+    third = publish.get_job(factory, publisher.start(factory, store, "p.devries", wait=True).id)
+    assert third.status == "klaar" and len(rasa.calls) == calls + 1
+
+
+def test_progress_line_from_rasas_training_output() -> None:
+    from datetime import datetime
+
+    tail = ("Training...\nEpochs:   3%|▎ | 1/30 [00:51<24:44]  Epochs:  47%|████▋     | 14/30 "
+            "[04:00<04:26, 16.66s/it, t_loss=2.95]")
+    job = publish.JobView(1, datetime(2026, 12, 1), "x", "bezig", "train", None, None, "", None, tail)
+    assert job.progress == "47% van de rondes (14/30)"
+    assert publish.JobView(1, datetime(2026, 12, 1), "x", "bezig", "nlu", None, None, "", None, "").progress == ""

@@ -19,7 +19,7 @@ def test_defaults(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("name", "value", "message"), [
     ("GEMEENTETOLK_WORKSPACE_PORT", "nul", "poortnummer"),
-    ("GEMEENTETOLK_WORKSPACE_SESSION_MINUTES", "0", "heel getal"),
+    ("GEMEENTETOLK_WORKSPACE_SESSION_MINUTES", "0", "getal"),
     ("GEMEENTETOLK_WORKSPACE_SECURE_COOKIES", "misschien", "true of false"),
     ("GEMEENTETOLK_WORKSPACE_SECRET", "kort", "te kort"),
     ("GEMEENTETOLK_WORKSPACE_THEME_CSS", "/bestaat/niet.css", "bestaat niet"),
