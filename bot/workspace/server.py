@@ -42,7 +42,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default=None, help="adres (standaard GEMEENTETOLK_HOST)")
     parser.add_argument("--port", type=int, default=None, help="poort (standaard 8081)")
     parser.add_argument("--rasa-url", default=None,
-                        help="de Rasa-server die na publiceren het nieuwe model krijgt")
+                        help="de Rasa-server(s) die na publiceren het nieuwe model krijgen "
+                             "(meer servers: gescheiden door komma's)")
     args = parser.parse_args(argv)
     try:
         settings = load_settings()
@@ -54,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
         from bot.services.publish import Publisher
 
         publisher = Publisher.from_settings(settings)
-        publisher.rasa_urls = [args.rasa_url.rstrip("/")]
+        publisher.rasa_urls = [u.strip().rstrip("/") for u in args.rasa_url.split(",") if u.strip()]
         app = build(settings, publisher)
     else:
         app = build(settings)
