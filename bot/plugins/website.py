@@ -358,7 +358,11 @@ class WebsiteInput(InputChannel):
         store = getattr(agent, "tracker_store", None)
         if store is None:
             return []
-        tracker = await store.retrieve(session_id)
+        # The whole conversation: `retrieve` holds only a window of recent events (the tracker
+        # store's event_window); the history shows the latest session, as Rasa's retrieve did.
+        tracker = await store.retrieve_full_tracker(session_id)
         if tracker is None:
             return []
-        return [event.as_dict() for event in tracker.events]
+        events = [event.as_dict() for event in tracker.events]
+        starts = [i for i, e in enumerate(events) if e.get("event") == "session_started"]
+        return events[starts[-1]:] if starts else events

@@ -155,6 +155,17 @@ def test_the_action_server_refuses_a_call_without_the_secret(run: Run) -> None:
         assert conn.execute("SELECT COUNT(*) FROM contact_requests WHERE name = 'Spam Bot'").fetchone() == (0,)
 
 
+def test_rasas_own_api_needs_its_token(run: Run) -> None:
+    """`make run` enables Rasa's HTTP API for the workspace (switching models); only with the token."""
+    base = f"http://127.0.0.1:{run.ports['rasa']}"
+    for method, path in (("GET", "/conversations/iemand/tracker"), ("GET", "/status"),
+                         ("PUT", "/model"), ("POST", "/model/parse"), ("GET", "/domain")):
+        status, body, _ = http(method, base + path, b"{}" if method != "GET" else None,
+                               {"Content-Type": "application/json"})
+        assert status == 401, (method, path, status, body[:200])
+        assert b"Traceback" not in body
+
+
 def test_kill_9_of_the_action_server_mid_conversation(run: Run) -> None:
     token = run.new_session()
     reply, token = run.say(token, "hoe schrijf ik me in op een tender van de gemeente")

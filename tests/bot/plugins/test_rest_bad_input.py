@@ -41,6 +41,7 @@ def test_slash_command_is_treated_as_text(stack, typed: str) -> None:
     assert status == 200 and reply
     tracker = stack.tracker(sender)
     latest = tracker["latest_message"]
+    assert latest.get("text"), f"the message was not stored; the reply was {reply}"
     # Rasa's command syntax gives confidence exactly 1.0 and keeps the slash in the text.
     assert not latest["text"].startswith("/")
     assert latest["intent"].get("confidence", 0) < 1.0 or latest["intent"]["name"] == "nlu_fallback"

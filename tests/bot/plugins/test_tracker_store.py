@@ -199,3 +199,23 @@ def test_the_anchor_is_never_stored(tmp_path) -> None:
         tracker.update(e)
     asyncio.run(fresh.save(tracker))
     assert len(asyncio.run(fresh.retrieve_full_tracker("s1")).events) == before + 4
+
+
+def test_the_website_history_shows_the_whole_session_not_only_the_window(tmp_path) -> None:
+    from tests.support.testing import ChannelServer
+
+    srv = ChannelServer(secret=b"h" * 40, messages_per_minute=1000,
+                        address_messages_per_minute=1000)
+    srv.agent.tracker_store = GemeentetolkSQLTrackerStore(
+        srv.agent.domain, db_url=f"sqlite:///{tmp_path / 'h.db'}", event_window=50)
+    srv.start()
+    try:
+        token = srv.request("POST", "/session")[1]["session"]
+        for i in range(70):  # 140 events: past twice the window, so it moved on
+            assert srv.send(token, {"message": f"bericht {i}"})[0] == 200
+        status, body, _ = srv.request("GET", "/history", token=token)
+    finally:
+        srv.stop()
+    assert status == 200
+    users = [m["text"] for m in body["messages"] if m["from"] == "user"]
+    assert users == [f"bericht {i}" for i in range(70)]
