@@ -112,12 +112,11 @@ def guarded(on_new_message: Handler, buttons: ButtonMemory | RedisButtonMemory,
 
 
 def _route(metadata: object) -> str:
-    from bot.services.routing import phone_route_for
+    from bot.services.fallback import phone_route_for
     from bot.services.settings import load_settings
 
     settings = load_settings()
-    slug = (metadata or {}).get("municipality") if isinstance(metadata, dict) else None
-    return phone_route_for(settings.municipalities_dir, slug or settings.municipality)
+    return phone_route_for(settings.municipalities_dir, metadata, settings.municipality)
 
 
 def _bad_request(text: str, status: int = 400) -> response.HTTPResponse:

@@ -345,12 +345,12 @@ class WebsiteInput(InputChannel):
 
     @staticmethod
     def _not_saved(metadata: dict) -> str:
-        from bot.services.routing import phone_route_for
+        from bot.services.fallback import phone_route_for
         from bot.services.settings import load_settings
 
         settings = load_settings()
-        slug = metadata.get("municipality") or settings.municipality
-        return f"{sec.MSG_NOT_SAVED} {phone_route_for(settings.municipalities_dir, slug)}"
+        route = phone_route_for(settings.municipalities_dir, metadata, settings.municipality)
+        return f"{sec.MSG_NOT_SAVED} {route}"
 
     @staticmethod
     async def _events(request: Request, session_id: str) -> list[dict]:

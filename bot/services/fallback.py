@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from bot.services import hours
@@ -39,3 +40,19 @@ def failure_reply_for(
     slug = conversation_municipality(profiles, named, slot, message_metadata, session_metadata,
                                      default)
     return failure_reply(profiles.get(slug) if slug else None, now)
+
+
+def phone_route_for(municipalities_dir: Path, message_metadata: Any = None,
+                    default: str | None = None) -> str:
+    """The phone route (``general_route_text``) of the conversation's municipality, found with
+    the one rule from what a channel knows without the tracker (this message's metadata, the
+    default setting): for "not saved" messages when the database is away. The general
+    14 + netnummer route when the municipality or the profiles are unknown."""
+    from bot.services.municipalities import load_profiles
+
+    try:
+        profiles = load_profiles(municipalities_dir)
+    except Exception:  # noqa: BLE001 - a failure message must never fail itself
+        return general_route_text(None)
+    slug = conversation_municipality(profiles, (), None, message_metadata, None, default)
+    return general_route_text(profiles.get(slug) if slug else None)

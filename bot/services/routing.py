@@ -17,10 +17,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 
 from bot.services import hours
-from bot.services.municipalities import Contact, Department, Profile, load_profiles
+from bot.services.municipalities import Contact, Department, Profile
 from bot.services.topics import TOPICS
 
 
@@ -334,16 +333,6 @@ def general_route_text(profile: Profile | None) -> str:
     text = f"Bel {profile.display_name} op {c.phone}"
     text += f" of mail naar {c.email}." if c.email else "."
     return text
-
-
-def phone_route_for(municipalities_dir: Path, slug: str | None) -> str:
-    """``general_route_text`` for a profile slug; the general 14 + netnummer route when the
-    slug or the profiles are unknown (for messages when something fails)."""
-    try:
-        profile = load_profiles(municipalities_dir).get(slug or "")
-    except Exception:  # noqa: BLE001 - a failure message must never fail itself
-        profile = None
-    return general_route_text(profile)
 
 
 # --- the card step of a turn ---------------------------------------------------------------------
