@@ -304,12 +304,9 @@ def switch_model(rasa_url: str, token: str, model: Path, timeout: float = 600.0)
                 return
     except urllib.error.HTTPError as err:
         if err.code not in (404, 405, 501):  # not there: an older server, use Rasa's route
-            hint = " (het API-token klopt niet)" if err.code in (401, 403) else ""
-            raise PublishError(f"De Rasa-server op {rasa_url} weigerde het nieuwe model: code {err.code}{hint}. "
-                               "De assistent werkt door met het oude model.") from err
+            raise _refused(rasa_url, err.code) from err
     except OSError as err:
-        raise PublishError(f"De Rasa-server op {rasa_url} is niet bereikbaar ({err}). De assistent "
-                           "laadt het nieuwe model bij de volgende start.") from err
+        raise _unreachable(rasa_url, err) from err
     req = urllib.request.Request(f"{rasa_url}/model?token={quote(token)}", data=body, method="PUT",
                                  headers={"Content-Type": "application/json"})
     try:
@@ -317,13 +314,21 @@ def switch_model(rasa_url: str, token: str, model: Path, timeout: float = 600.0)
             if resp.status not in (200, 204):
                 raise PublishError(f"De Rasa-server op {rasa_url} gaf code {resp.status} bij het overzetten.")
     except urllib.error.HTTPError as err:
-        hint = " (het API-token klopt niet)" if err.code in (401, 403) else ""
-        raise PublishError(f"De Rasa-server op {rasa_url} weigerde het nieuwe model: code {err.code}{hint}. "
-                           "De assistent werkt door met het oude model.") from err
+        raise _refused(rasa_url, err.code) from err
     except OSError as err:
-        raise PublishError(f"De Rasa-server op {rasa_url} is niet bereikbaar ({err}). De assistent "
-                           "laadt het nieuwe model bij de volgende start.") from err
+        raise _unreachable(rasa_url, err) from err
     _check_running(rasa_url, token, model)
+
+
+def _refused(rasa_url: str, code: int) -> PublishError:
+    hint = " (het API-token klopt niet)" if code in (401, 403) else ""
+    return PublishError(f"De Rasa-server op {rasa_url} weigerde het nieuwe model: code {code}{hint}. "
+                        "De assistent werkt door met het oude model.")
+
+
+def _unreachable(rasa_url: str, err: OSError) -> PublishError:
+    return PublishError(f"De Rasa-server op {rasa_url} is niet bereikbaar ({err}). De assistent "
+                        "laadt het nieuwe model bij de volgende start.")
 
 
 def _check_running(rasa_url: str, token: str, model: Path) -> None:

@@ -4,9 +4,6 @@ every route but /health, and a failing action answers without the error's text o
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -17,6 +14,7 @@ from actions.server import authorized, parse_call
 from tests.conftest import free_port
 from tests.security.cases import http
 from tests.support.crashing_actions import SECRET_TEXT
+from tests.support.testing import start_action_server
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "c" * 40
@@ -26,21 +24,9 @@ SECRET = "c" * 40
 def crashing(tmp_path_factory):
     port = free_port()
     log = tmp_path_factory.mktemp("crash") / "actions.log"
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "GEMEENTETOLK_ACTION_SECRET": SECRET}
-    with open(log, "w", encoding="utf-8") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "actions.server", "--port", str(port),
-                                 "--actions", "tests.support.crashing_actions"],
-                                cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if http("GET", url + "/health")[0] == 200:
-                break
-        except OSError:
-            pass
-        assert proc.poll() is None and time.monotonic() < deadline, log.read_text()
-        time.sleep(0.2)
+    proc, url = start_action_server({"GEMEENTETOLK_ACTION_SECRET": SECRET}, log,
+                                    ("--port", str(port), "--actions", "tests.support.crashing_actions"),
+                                    timeout=60)
     yield url, port, log
     proc.terminate()
     proc.wait(10)

@@ -9,19 +9,15 @@ endpoint / inputs tried / passed and writes ``reports/security.json``.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-import time
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.security.cases import ENDPOINTS, Endpoint, http
+from tests.security.cases import ENDPOINTS, Endpoint
 from tests.support.db import migrated_sqlite
-from tests.support.testing import ChannelServer, free_port
+from tests.support.testing import ChannelServer, free_port, start_action_server
 
 ROOT = Path(__file__).resolve().parents[2]
 REPORT = ROOT / "reports" / "security.json"
@@ -64,29 +60,14 @@ def actions(tmp_path_factory) -> Iterator[Endpoint]:
     """The real action server (python -m actions.server) with its own database."""
     db = migrated_sqlite(tmp_path_factory.mktemp("actions-db") / "gt.db")
     port = free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "GEMEENTETOLK_DB_URL": db,
-           "GEMEENTETOLK_ACTION_SECRET": ACTION_SECRET, "GEMEENTETOLK_ACTION_PORT": str(port)}
-    for name in ("TF_INTRA_OP_PARALLELISM_THREADS", "TF_INTER_OP_PARALLELISM_THREADS"):
-        env.pop(name, None)
-    log = open(tmp_path_factory.mktemp("actions-log") / "actions.log", "w+", encoding="utf-8")  # noqa: SIM115
-    proc = subprocess.Popen([sys.executable, "-m", "actions.server"], cwd=ROOT, env=env,
-                            stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            if http("GET", url + "/health")[0] == 200:
-                break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            log.seek(0)
-            pytest.fail("De actie-server startte niet:\n" + log.read()[-3000:])
-        time.sleep(0.2)
-    yield Endpoint("actions", url, secret=ACTION_SECRET.encode(), db_url=db, log=Path(log.name))
+    env = {"GEMEENTETOLK_DB_URL": db, "GEMEENTETOLK_ACTION_SECRET": ACTION_SECRET,
+           "GEMEENTETOLK_ACTION_PORT": str(port)}
+    log = tmp_path_factory.mktemp("actions-log") / "actions.log"
+    proc, url = start_action_server(
+        env, log, drop=("TF_INTRA_OP_PARALLELISM_THREADS", "TF_INTER_OP_PARALLELISM_THREADS"))
+    yield Endpoint("actions", url, secret=ACTION_SECRET.encode(), db_url=db, log=Path(log))
     proc.terminate()
     proc.wait(10)
-    log.close()
 
 
 @pytest.fixture(scope="session")

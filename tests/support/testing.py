@@ -39,6 +39,42 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def start_action_server(env: dict[str, str], log_path, args: tuple[str, ...] = (),
+                        timeout: float = 90.0, drop: tuple[str, ...] = ()):
+    """``python -m actions.server`` as a process, once its /health answers: (process, url).
+
+    ``env`` must name the port (``GEMEENTETOLK_ACTION_PORT``) or ``args`` must (``--port``).
+    Variables named in ``drop`` are left out. The process writes to ``log_path``; when it stops or is not up in time the test fails
+    with the end of that log."""
+    import os
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    import pytest
+
+    root = Path(__file__).resolve().parents[2]
+    port = args[args.index("--port") + 1] if "--port" in args else env["GEMEENTETOLK_ACTION_PORT"]
+    env = {k: v for k, v in {**os.environ, "PYTHONPATH": str(root), **env}.items() if k not in drop}
+    with open(log_path, "w", encoding="utf-8") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "actions.server", *args], cwd=root, env=env,
+                                stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url + "/health", timeout=5) as resp:  # noqa: S310
+                if resp.status == 200:
+                    return proc, url
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            pytest.fail("De actie-server startte niet:\n" + Path(log_path).read_text()[-3000:])
+        time.sleep(0.2)
+
+
 def settings_on_free_ports(hosts: tuple[str, ...] = ("localhost", "127.0.0.1")):
     """Project settings with free ports for every server, and the demo page's origins allowed."""
     import dataclasses
