@@ -27,6 +27,9 @@ help:
 	@echo "make shell  - talk to the assistant in the terminal (for civil servants)"
 	@echo "make train  - train the model when the training data changed"
 	@echo "make bench  - measure latency, memory and cold start"
+	@echo "make eval   - NLU benchmark on the test sets (reports/nlu.md; takes long)"
+	@echo "make bench-glossary - the glossary matcher against one compiled regex"
+	@echo "make bench-publish  - Publiceren: approved change to live model (reports/publish.json)"
 	@echo "make run-scaled - PostgreSQL, Redis, nginx, two Rasa instances and two action servers"
 	@echo "make load   - Locust load test: CPU per turn, capacity, scale-out (reports/load.json)"
 	@echo "make soak   - 10,000 messages through the website channel: errors and memory (15 min)"
@@ -141,4 +144,4 @@ bench-publish: setup
 	$(PY) -m tools.publish_bench
 
 clean:
-	rm -rf var models results reports
+	rm -rf var models results

@@ -1,4 +1,4 @@
-"""Take the README screenshot of the widget in conversation: docs/widget.png.
+"""Take the screenshot of the widget in conversation for docs/website.md: docs/widget.png.
 
 Starts the real assistant (action server, Rasa server, demo page) on free ports, asks a few
 questions in Debian's Chromium and saves a screenshot. Needs a trained model (``make train``).

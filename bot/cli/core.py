@@ -150,7 +150,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser(
         "run",
-        help="actie-server en Rasa-server starten (Ctrl-C stopt alles)",
+        help="de assistent starten: actie-server, Rasa-server, demopagina en werkruimte (Ctrl-C stopt alles)",
         description=(
             "Start de actie-server (5055), de Rasa-server (5005), de demopagina met "
             "de chatwidget (http://localhost:8080/) en de werkruimte (http://localhost:8081/)."

@@ -42,7 +42,7 @@ class Defaults:
     nlu_path: Path
 
 
-# Command name -> (short help, example). README documents each of these (tests check it).
+# Command name -> (short help, example). README.md or docs/ documents each of these (tests check it).
 COMMANDS: dict[str, tuple[str, str]] = {
     "add": (
         "Een nieuwe term toevoegen (begint als concept).",

@@ -1,7 +1,7 @@
 /*
  * Gemeentetolk chat widget. Plain JavaScript, no build step, no dependencies.
  *
- * Embed with one tag (see README):
+ * Embed with one tag (see docs/website.md):
  *   <script src="https://ASSISTENT/widget.js" defer
  *     data-server="https://ASSISTENT-SERVER" data-municipality="dijkstede"
  *     data-title="Gemeentetolk" data-municipality-name="Gemeente Dijkstede"
