@@ -96,3 +96,11 @@ def test_rasa_loads_plugins_from_the_plugins_room() -> None:
     if "lock_store" in endpoints and "." in str(endpoints["lock_store"].get("type", "")):
         classes.append(endpoints["lock_store"]["type"])
     assert all(c.startswith("bot.plugins.") for c in classes), classes
+
+
+def test_every_services_module_is_placed_in_a_group_in_docs() -> None:
+    doc = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    section = doc[doc.index("### Inside `bot/services/`"):doc.index("## One registry of topics")]
+    modules = [p.name for p in (ROOT / "bot" / "services").glob("*.py") if p.name != "__init__.py"]
+    missing = [m for m in modules if f"`{m}`" not in section]
+    assert not missing, f"not in docs/architecture.md, 'Inside bot/services/': {missing}"
