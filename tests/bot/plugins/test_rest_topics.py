@@ -68,3 +68,41 @@ def test_the_contact_card_names_the_right_desk(stack, municipality, question, de
     assert status == 200
     cards = [m.get("text", "") for m in reply if "Wie:" in m.get("text", "")]
     assert cards and desk in cards[-1], [m.get("text") for m in reply]
+
+
+# One plain question per topic, twice: the second time the register is not offered again (the
+# silent run of action_offer_register). Every turn ends with the answer (and card), never with
+# Rasa's "Sorry, dat begreep ik niet goed" after it, and the user's message stays in the tracker
+# (action_default_fallback would revert it).
+PER_TOPIC = {
+    "procurement": "hoe schrijf ik me in op een tender van de gemeente",
+    "social_return": "hoe werkt social return bij een opdracht van de gemeente",
+    "subsidy": "ik zoek subsidie voor mijn buurtproject",
+    "hiring_support": "wat dekt de no-riskpolis als mijn werknemer ziek wordt",
+    "permit": "heb ik een vergunning nodig voor een terras",
+    "starting_business": "ik wil een eigen bedrijf beginnen",
+    "network": "hoe vind ik een netwerk van ondernemers in de buurt",
+    "municipality_process": "hoe kan ik inspreken bij de gemeenteraad",
+}
+
+
+def test_every_topic_has_a_question_here() -> None:
+    from bot.services.topics import TOPICS
+
+    assert set(PER_TOPIC) == set(TOPICS)
+
+
+@pytest.mark.parametrize("metadata", [{"municipality": "dijkstede"}, None], ids=["page", "no-page"])
+def test_no_topic_answer_ends_in_the_default_fallback(stack, metadata) -> None:
+    from tests.helpers import domain_responses
+
+    sorry = domain_responses()["responses"]["utter_default"][0]["text"]
+    sender = f"rest-every-topic-{uuid.uuid4().hex}"
+    for _ in range(2):
+        for topic, question in PER_TOPIC.items():
+            status, reply = stack.send(sender, question, metadata)
+            texts = [m.get("text") or "" for m in reply]
+            assert status == 200 and any(texts), (topic, reply)
+            assert sorry not in texts, (topic, texts)
+            latest = stack.tracker(sender)["latest_message"]
+            assert latest.get("text") == question, (topic, latest.get("intent"))

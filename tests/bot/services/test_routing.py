@@ -151,6 +151,9 @@ def test_detect_topics_kringloopwinkel() -> None:
         ("ik wil een terras en heb een vergunning nodig", ["permit"]),
         ("hoe werkt social return bij een aanbesteding", ["procurement", "social_return"]),
         ("wat eet ik vanavond", []),
+        # a contact request's summary in the entrepreneur's words: taking part in assignments
+        ("Ik wil meedoen met opdrachten voor groenonderhoud", ["procurement"]),
+        ("kan ik meedoen met een opdracht", ["procurement"]),
     ],
 )
 def test_detect_topics(text: str, expected: list[str]) -> None:
