@@ -52,6 +52,10 @@ def child_env(settings: Settings) -> dict[str, str]:
             # The website channel inside the Rasa server allows these page origins.
             "GEMEENTETOLK_WEB_PORT": str(settings.web_port),
             "GEMEENTETOLK_ALLOWED_ORIGINS": ",".join(settings.allowed_origins),
+            # ... and holds its visitors to these limits.
+            "GEMEENTETOLK_WEB_MESSAGES_PER_MINUTE": str(settings.web_messages_per_minute),
+            "GEMEENTETOLK_WEB_ADDRESS_MESSAGES_PER_MINUTE": str(settings.web_address_messages_per_minute),
+            "GEMEENTETOLK_WEB_SESSIONS_PER_MINUTE": str(settings.web_sessions_per_minute),
         }
     )
     # Rasa imports TensorFlow at start-up as soon as one of these is set (+260 MB for the

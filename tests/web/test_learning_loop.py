@@ -75,7 +75,10 @@ def live(tmp_path_factory):
     base = settings_on_free_ports()
     settings = dataclasses.replace(
         base, db_url=f"sqlite:///{db}", tracker_db_url=f"sqlite:///{tmp / 'tracker.db'}",
-        workspace=dataclasses.replace(base.workspace, port=ws_port, secret_env="w" * 40))
+        workspace=dataclasses.replace(base.workspace, port=ws_port, secret_env="w" * 40),
+        # Every browser here comes from 127.0.0.1 and the tests type faster than a person:
+        # the per-address limits are for real visitors (tested in tests/security/).
+        web_address_messages_per_minute=10_000, web_sessions_per_minute=10_000)
     # The action server builds the withdrawal link from this (it reads the environment).
     saved = os.environ.get("GEMEENTETOLK_PUBLIC_WORKSPACE_URL")
     os.environ["GEMEENTETOLK_PUBLIC_WORKSPACE_URL"] = f"http://127.0.0.1:{ws_port}"
@@ -119,11 +122,19 @@ def widget(browser, live):
     return context, page
 
 
+def _wait_bot(page, before: int) -> None:
+    """Wait for the next answer; a notice instead (rate limit, server away) fails at once."""
+    notices = page.locator(".gt-msg-notice").count()
+    answer = page.locator(".gt-msg-bot").nth(before).or_(page.locator(".gt-msg-notice").nth(notices))
+    answer.wait_for(timeout=90_000)
+    assert page.locator(".gt-msg-notice").count() == notices, page.locator(".gt-msg-notice").last.inner_text()
+
+
 def ask(page, text: str) -> str:
     before = page.locator(".gt-msg-bot").count()
     page.locator("#gt-input").fill(text)
     page.keyboard.press("Enter")
-    page.locator(".gt-msg-bot").nth(before).wait_for(timeout=90_000)
+    _wait_bot(page, before)
     page.locator(".gt-typing-text").wait_for(state="detached", timeout=90_000)
     return "\n".join(page.locator(".gt-msg-bot").all_inner_texts()[before:])
 
@@ -131,7 +142,7 @@ def ask(page, text: str) -> str:
 def click(page, name: str) -> str:
     before = page.locator(".gt-msg-bot").count()
     page.locator(".gt-quick-button:not([disabled])").filter(has_text=name).first.click()
-    page.locator(".gt-msg-bot").nth(before).wait_for(timeout=90_000)
+    _wait_bot(page, before)
     page.locator(".gt-typing-text").wait_for(state="detached", timeout=90_000)
     return "\n".join(page.locator(".gt-msg-bot").all_inner_texts()[before:])
 

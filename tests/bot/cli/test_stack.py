@@ -34,3 +34,17 @@ def test_the_test_date_reaches_the_action_server(monkeypatch):
     assert "GEMEENTETOLK_TODAY" not in stack_module.child_env(load_settings(env={}))
     env = stack_module.child_env(load_settings(env={"GEMEENTETOLK_TODAY": "2028-01-15"}))
     assert env["GEMEENTETOLK_TODAY"] == "2028-01-15"
+
+
+def test_the_website_limits_of_the_settings_reach_the_rasa_server(monkeypatch):
+    """A Stack started with other limits (tests, load runs) gives them to the channel, which
+    reads them from its environment; before, they were silently the defaults."""
+    import dataclasses
+
+    monkeypatch.setenv("GEMEENTETOLK_WEB_ADDRESS_MESSAGES_PER_MINUTE", "7")
+    settings = dataclasses.replace(load_settings(env={}), web_address_messages_per_minute=900,
+                                   web_sessions_per_minute=800, web_messages_per_minute=30)
+    env = stack_module.child_env(settings)
+    back = load_settings(env=env)
+    assert (back.web_address_messages_per_minute, back.web_sessions_per_minute,
+            back.web_messages_per_minute) == (900, 800, 30)
