@@ -83,31 +83,32 @@ def live(tmp_path_factory):
     saved = os.environ.get("GEMEENTETOLK_PUBLIC_WORKSPACE_URL")
     os.environ["GEMEENTETOLK_PUBLIC_WORKSPACE_URL"] = f"http://127.0.0.1:{ws_port}"
     stack = Stack(settings, enable_api=True, with_web=True, log_dir=tmp / "logs")
-    try:
+    server = engine = None
+    try:  # whatever fails in the set-up, no process of this stack outlives the tests
         stack.start(timeout=300)
-    except Exception:
+        root = _project_copy(tmp)
+        ws_settings = dataclasses.replace(settings, root=root, model_dir=root / "models")
+        publisher = Publisher(rasa_urls=[settings.rasa_url], token=stack.api_token, root=root,
+                              nlu_path=root / "data" / "nlu" / "glossary.yml", models_dir=root / "models")
+        engine = make_engine(settings.db_url)
+        factory = session_factory(engine)
+        for name, role in (("e2e.redacteur", "redacteur"), ("e2e.medewerker", "medewerker")):
+            if accounts.get_user(factory, name) is None:
+                accounts.create_user(factory, name, PASSWORD, [role], name, "dijkstede", "inkoop")
+        app = create_app(ws_settings, publisher=publisher, engine=engine)
+        server = serve_in_thread(app, "127.0.0.1", ws_port)
+        info = dataclasses.make_dataclass("Live", ["settings", "ws_settings", "stack", "ws_url", "db", "root"])
+        yield info(settings, ws_settings, stack, f"http://127.0.0.1:{ws_port}", db, root)
+    finally:
+        if server is not None:
+            server.close()
         stack.stop()
-        raise
-    root = _project_copy(tmp)
-    ws_settings = dataclasses.replace(settings, root=root, model_dir=root / "models")
-    publisher = Publisher(rasa_urls=[settings.rasa_url], token=stack.api_token, root=root,
-                          nlu_path=root / "data" / "nlu" / "glossary.yml", models_dir=root / "models")
-    engine = make_engine(settings.db_url)
-    factory = session_factory(engine)
-    for name, role in (("e2e.redacteur", "redacteur"), ("e2e.medewerker", "medewerker")):
-        if accounts.get_user(factory, name) is None:
-            accounts.create_user(factory, name, PASSWORD, [role], name, "dijkstede", "inkoop")
-    app = create_app(ws_settings, publisher=publisher, engine=engine)
-    server = serve_in_thread(app, "127.0.0.1", ws_port)
-    info = dataclasses.make_dataclass("Live", ["settings", "ws_settings", "stack", "ws_url", "db", "root"])
-    yield info(settings, ws_settings, stack, f"http://127.0.0.1:{ws_port}", db, root)
-    server.close()
-    stack.stop()
-    engine.dispose()
-    if saved is None:
-        os.environ.pop("GEMEENTETOLK_PUBLIC_WORKSPACE_URL", None)
-    else:
-        os.environ["GEMEENTETOLK_PUBLIC_WORKSPACE_URL"] = saved
+        if engine is not None:
+            engine.dispose()
+        if saved is None:
+            os.environ.pop("GEMEENTETOLK_PUBLIC_WORKSPACE_URL", None)
+        else:
+            os.environ["GEMEENTETOLK_PUBLIC_WORKSPACE_URL"] = saved
 
 
 # --- helpers -----------------------------------------------------------------------------------

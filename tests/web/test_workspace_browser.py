@@ -62,24 +62,24 @@ def live(tmp_path_factory):
     accounts.create_user(factory, "p.devries", PASSWORD, ["beoordelaar"], "P. de Vries")
 
     stack = Stack(settings, enable_api=True, with_web=True, log_dir=tmp / "logs")
-    try:
+    server = None
+    try:  # whatever fails in the set-up, no process of this stack outlives the tests
         stack.start(timeout=300)
-    except Exception:
+        publisher = Publisher(rasa_urls=[settings.rasa_url], token=stack.api_token, root=train_root,
+                              nlu_path=train_root / "data" / "nlu" / "glossary.yml", models_dir=train_root / "models",
+                              finetune=True, epoch_fraction=0.1)
+        app = create_app(settings, publisher=publisher, engine=engine)
+        server = serve_in_thread(app, "127.0.0.1", settings.workspace.port)
+        live = type("Live", (), {})()
+        live.settings, live.factory, live.stack = settings, factory, stack
+        live.ws = f"http://127.0.0.1:{settings.workspace.port}"
+        live.web = f"http://localhost:{settings.web_port}/"
+        yield live
+    finally:
+        if server is not None:
+            server.close()
         stack.stop()
-        raise
-    publisher = Publisher(rasa_urls=[settings.rasa_url], token=stack.api_token, root=train_root,
-                          nlu_path=train_root / "data" / "nlu" / "glossary.yml", models_dir=train_root / "models",
-                          finetune=True, epoch_fraction=0.1)
-    app = create_app(settings, publisher=publisher, engine=engine)
-    server = serve_in_thread(app, "127.0.0.1", settings.workspace.port)
-    live = type("Live", (), {})()
-    live.settings, live.factory, live.stack = settings, factory, stack
-    live.ws = f"http://127.0.0.1:{settings.workspace.port}"
-    live.web = f"http://localhost:{settings.web_port}/"
-    yield live
-    server.close()
-    stack.stop()
-    engine.dispose()
+        engine.dispose()
     profiles.clear_cache()
 
 
