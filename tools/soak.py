@@ -7,9 +7,10 @@ the widget does, from ``--concurrency`` (12) conversations at a time, within ``-
 thank-you); one in twenty fills in the contact form.
 
 Rate limits: the channel's real limits stay on. Conversations come from a pool of loopback
-source addresses (127.0.0.2 ... 127.0.0.65), so the per-address limits (20 messages and 20 new
-conversations a minute) are not reached, as with many visitors; a conversation sends at most a
-dozen messages.
+source addresses (127.0.0.2 ... 127.0.0.65), and all threads together send at most ``--rate``
+messages a second (default: the messages spread over 80 % of ``--max-minutes``, about 14 a
+second), so the per-address limits (20 messages and 20 new conversations a minute) are not
+reached, as with many visitors; a conversation sends at most a dozen messages.
 
 Reports the memory (RSS, psutil) of each process at launch, at the start (after a warm-up of
 ``--warmup`` messages: the first message of each kind loads caches, which is not growth) and at
@@ -101,6 +102,30 @@ class Client:
 
     def close(self) -> None:
         self.conn.close()
+
+
+class Pacer:
+    """At most ``rate`` calls of ``wait`` a second over all threads (evenly spaced)."""
+
+    def __init__(self, rate: float, clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        self.interval = 1.0 / rate
+        self.clock, self.sleep = clock, sleep
+        self.lock = threading.Lock()
+        self.next_at = clock()
+
+    def wait(self) -> None:
+        with self.lock:
+            now = self.clock()
+            at = max(self.next_at, now)
+            self.next_at = at + self.interval
+        if at > now:
+            self.sleep(at - now)
+
+
+def default_rate(messages: int, max_minutes: float) -> float:
+    """Messages a second that spread ``messages`` over 80 % of the time allowed."""
+    return messages / (0.8 * max_minutes * 60)
 
 
 def one_message(client: Client, text: str) -> Result:
@@ -206,6 +231,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--messages", type=int, default=10_000)
     parser.add_argument("--concurrency", type=int, default=12)
     parser.add_argument("--max-minutes", type=float, default=TARGETS["max_minutes"])
+    parser.add_argument("--rate", type=float, default=None,
+                        help="berichten per seconde, alle gesprekken samen (standaard: verspreid over 80%% van de tijd)")
     parser.add_argument("--warmup", type=int, default=200)
     parser.add_argument("--out", type=Path, default=REPORT)
     args = parser.parse_args(argv)
@@ -234,18 +261,25 @@ def main(argv: list[str] | None = None) -> int:
     origin = settings.allowed_origins[0]
     addresses = itertools.cycle(ADDRESSES)
     address_lock = threading.Lock()
+    rate = args.rate or default_rate(args.messages, args.max_minutes)
+    pacer = Pacer(rate)
+
+    def paced(client: Client, text: str) -> Result:
+        pacer.wait()
+        return one_message(client, text)
 
     def send_talk(number: int, left: int) -> list[Result]:
         with address_lock:
             source = next(addresses)
         client = Client(settings.host, settings.rasa_port, origin, source)
         try:
-            return [one_message(client, text) for text in talk(number)[:left]]
+            return [paced(client, text) for text in talk(number)[:left]]
         finally:
             client.close()
 
     print(f"Soak: {args.messages} berichten via het websitekanaal, {args.concurrency} gesprekken tegelijk, "
-          f"hooguit {args.max_minutes:g} minuten. De stack start...", flush=True)
+          f"hooguit {args.max_minutes:g} minuten, {rate:.1f} berichten per seconde. De stack start...",
+          flush=True)
     load_before = os.getloadavg()
     try:
         stack.start(timeout=600)
@@ -277,6 +311,7 @@ def main(argv: list[str] | None = None) -> int:
         "command": "make soak",
         "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "concurrency": args.concurrency,
+        "rate_per_s": round(rate, 2),
         "warmup_messages": len(warm),
         "memory_note": "start = after the warm-up; growth = (end - start) / start",
         "source_addresses": len(ADDRESSES),

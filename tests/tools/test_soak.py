@@ -40,3 +40,26 @@ def test_run_messages_stops_at_the_total_and_at_the_deadline() -> None:
     assert len(sent) == 23
     late = soak.run_messages(lambda number, left: [soak.Result(0.0, True)], 50, 2, time.monotonic() - 1)
     assert late == []
+
+
+def test_the_pacer_spaces_calls_over_all_threads() -> None:
+    now = [100.0]
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(round(seconds, 3))
+        now[0] += seconds
+
+    pacer = soak.Pacer(4.0, clock=lambda: now[0], sleep=sleep)
+    for _ in range(5):
+        pacer.wait()
+    assert slept == [0.25, 0.25, 0.25, 0.25]  # the first at once, then 4 a second
+    now[0] += 10  # after a pause no burst is saved up
+    pacer.wait()
+    assert len(slept) == 4
+
+
+def test_the_default_rate_keeps_every_address_under_its_limit() -> None:
+    rate = soak.default_rate(10_000, 15)
+    assert 10_000 / rate <= 15 * 60 * 0.8 + 1  # done within the time allowed, with room
+    assert rate * 60 / len(soak.ADDRESSES) < 20 * 0.75  # messages a minute per address
