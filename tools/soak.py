@@ -152,9 +152,10 @@ def one_message(client: Client, text: str) -> Result:
 
 
 def run_messages(send_talk: Callable[[int, int], list[Result]], total: int, concurrency: int,
-                 deadline: float) -> list[Result]:
-    """Run conversations on ``concurrency`` threads until ``total`` messages or the deadline."""
-    results: list[Result] = []
+                 deadline: float, results: list[Result] | None = None) -> list[Result]:
+    """Run conversations on ``concurrency`` threads until ``total`` messages or the deadline.
+    ``results`` (a list the caller can read while it fills, for progress) collects them."""
+    results = [] if results is None else results
     lock = threading.Lock()
     numbers = itertools.count()
 
@@ -298,7 +299,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  {done}/{args.messages} berichten, {time.monotonic() - began:.0f} s", flush=True)
 
         threading.Thread(target=progress, daemon=True).start()
-        results = run_messages(send_talk, args.messages - len(warm), args.concurrency, deadline)
+        results = run_messages(send_talk, args.messages - len(warm), args.concurrency, deadline,
+                               results)
         reporter_stop.set()
         seconds = time.monotonic() - began
         end = rss(stack.procs)

@@ -63,3 +63,17 @@ def test_the_default_rate_keeps_every_address_under_its_limit() -> None:
     rate = soak.default_rate(10_000, 15)
     assert 10_000 / rate <= 15 * 60 * 0.8 + 1  # done within the time allowed, with room
     assert rate * 60 / len(soak.ADDRESSES) < 20 * 0.75  # messages a minute per address
+
+
+def test_progress_can_read_the_results_while_they_come_in() -> None:
+    import time
+
+    shared: list = []
+    seen: list[int] = []
+
+    def talk(number: int, left: int) -> list:
+        seen.append(len(shared))
+        return [soak.Result(0.0, True)] * min(3, left)
+
+    soak.run_messages(talk, 9, 1, time.monotonic() + 10, shared)
+    assert len(shared) == 9 and seen == [0, 3, 6]
