@@ -77,3 +77,22 @@ def test_progress_can_read_the_results_while_they_come_in() -> None:
 
     soak.run_messages(talk, 9, 1, time.monotonic() + 10, shared)
     assert len(shared) == 9 and seen == [0, 3, 6]
+
+
+def test_the_figures_in_the_docs_are_the_reports() -> None:
+    """docs/operations.md quotes the last `make soak` run; the figures must be the report's."""
+    import json
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    report = json.loads((root / "reports" / "soak.json").read_text(encoding="utf-8"))
+    doc = (root / "docs" / "operations.md").read_text(encoding="utf-8")
+    section = doc[doc.index("<!-- SOAK-FIGURES"):]
+    section = section[: section.index("\n\n")]
+    wanted = [report["date"], f"{report['messages']:,} messages", f"{report['seconds']:.0f} s",
+              f"{report['errors']} errors", f"p95 {report['latency_ms']['p95']} ms",
+              f"Rasa server {report['memory_mb']['rasa']['growth_pct']} %",
+              f"action server {report['memory_mb']['actions']['growth_pct']} %"]
+    assert [w for w in wanted if w not in section] == []
+    assert ("Both targets are met" in section) == (report["targets_met"]["errors"]
+                                                   and report["targets_met"]["memory_growth"])
