@@ -29,3 +29,23 @@ def test_capacity_is_the_last_step_within_the_limit_before_the_first_miss() -> N
 def test_a_failed_answer_fails_the_step() -> None:
     rows = step_table(_result([25, 50], [[50.0] * 40, [50.0] * 40], failed={1: 1}))
     assert capacity(rows) == 25
+
+
+def test_the_figures_in_the_docs_are_the_reports() -> None:
+    """docs/development.md quotes the last `make load` run; the figures must be the report's."""
+    import json
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    report = json.loads((root / "reports" / "load.json").read_text(encoding="utf-8"))
+    doc = (root / "docs" / "development.md").read_text(encoding="utf-8")
+    section = doc[doc.index("<!-- LOAD-FIGURES"):]
+    section = section[: section.index("\n\n")]
+    cpu, cap = report["per_turn_cpu_ms"], report["capacity"]
+    wanted = [report["date"], f"topic {cpu['topic']} ms", f"small talk {cpu['small_talk']} ms",
+              f"glossary {cpu['glossary']} ms", f"cold start {report['cold_start_s']} s",
+              f"one instance {cap['one_instance_users']}", f"two instances {cap['two_instances_users']} users",
+              f"stock Rasa {cap['stock_rasa_users']}"]
+    assert [w for w in wanted if w not in section] == []
+    missed = [k for k, v in report["targets_met"].items() if not v]
+    assert f"Targets not met: {', '.join(missed) or 'none'}." in section
