@@ -1,37 +1,30 @@
-"""Two hot spots of the Rasa 3.6 server, made cheaper without changing what they do.
+"""A hot spot of the Rasa 3.6 server, made cheaper without changing what it does.
 
-`make bench` with py-spy showed where a turn's CPU goes in the Rasa server. Two costs are
-pure overhead, so this module replaces them. Nothing happens at import: ``install()`` is
+`make bench` with py-spy showed where a turn's CPU goes in the Rasa server. This module
+replaces a cost that is pure overhead. Nothing happens at import: ``install()`` is
 called from one entry point only, ``bot.plugins.server`` (how ``gemeentetolk run`` starts the
 Rasa server), and it refuses to patch any Rasa version but the pinned one (``RASA_VERSION``,
 the same as in pyproject.toml; a test fails when the two differ). Each patch has a name, so
 the bench can measure it on its own (``GEMEENTETOLK_PATCHES``: ``all``, ``none`` or a list).
 
-1. ``RemoteAction._validate_action_result`` calls ``jsonschema.validate`` for every custom
-   action. That function first checks the (constant) schema itself against the JSON Schema
-   meta-schema and builds a new validator each time: about a quarter of the server's CPU
-   under load. Here the validator is built once; every action result is still validated
-   against the same schema and a bad result raises the same ``ValidationError``.
-2. ``Event.resolve_by_type`` walks all subclasses of ``Event`` for every event it reads back
+``Event.resolve_by_type`` walks all subclasses of ``Event`` for every event it reads back
    from the tracker store (hundreds per turn in a long conversation). Here the type name ->
    class lookup is kept in a dict; an unknown name refreshes the dict first, so event
    classes imported later are still found.
 
-Both replacements are checked against Rasa's own behaviour in tests/bot/channels.
+The replacement is checked against Rasa's own behaviour in tests/bot/plugins/test_patches.py.
+Only what pays stays: ``python -m tools.bench_patches`` measures each patch on its own
+(reports/patches.json). A cached validator for action results was removed on 2026-12-02: on
+its own it did not lower the CPU per turn by more than the noise between two unpatched runs
+(since ``action_answer`` reads the domain itself, the validated results are small).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from typing import Any
 
 import rasa
-from jsonschema import ValidationError
-from jsonschema.exceptions import best_match
-from jsonschema.validators import validator_for
-from rasa.core.actions.action import RemoteAction
-from rasa.shared.constants import DOCS_BASE_URL
 from rasa.shared.core.events import Event
 from rasa.shared.utils.common import all_subclasses
 
@@ -39,36 +32,10 @@ log = logging.getLogger(__name__)
 
 # The Rasa release these replacements were written and tested against.
 RASA_VERSION = "3.6.21"
-PATCHES = ("action_validator", "event_lookup")  # the same names as settings.KNOWN_PATCHES
+PATCHES = ("event_lookup",)  # the same names as settings.KNOWN_PATCHES
 
-_ORIGINAL_VALIDATE = RemoteAction._validate_action_result
 _ORIGINAL_RESOLVE = Event.resolve_by_type
-_validator: Any = None
 _event_types: dict[str, type[Event]] = {}
-
-
-def action_result_validator() -> Any:
-    """The validator for action server responses, built once from Rasa's schema."""
-    global _validator
-    if _validator is None:
-        schema = RemoteAction.action_response_format_spec()
-        _validator = validator_for(schema)(schema)
-    return _validator
-
-
-def validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
-    """Same contract as Rasa's: True when valid, else raises ValidationError."""
-    error = best_match(action_result_validator().iter_errors(result))
-    if error is not None:
-        # Rasa adds this hint to the message (rasa/core/actions/action.py).
-        error.message += (
-            ". Failed to validate Action server response from API, "
-            "make sure your response from the Action endpoint is valid. "
-            "For more information about the format visit "
-            f"{DOCS_BASE_URL}/custom-actions"
-        )
-        raise error
-    return True
 
 
 def _refresh_event_types() -> None:
@@ -110,8 +77,6 @@ def install(names: Iterable[str] = PATCHES, rasa_version: str | None = None) -> 
     unknown = set(names) - set(PATCHES)
     if unknown:
         raise ValueError(f"Unknown patches: {', '.join(sorted(unknown))}")
-    if "action_validator" in chosen:
-        RemoteAction._validate_action_result = validate_action_result
     if "event_lookup" in chosen:
         Event.resolve_by_type = staticmethod(resolve_by_type)
     log.info("Rasa speed-ups installed: %s", ", ".join(chosen) or "none")
@@ -120,8 +85,7 @@ def install(names: Iterable[str] = PATCHES, rasa_version: str | None = None) -> 
 
 def uninstall() -> None:
     """Put Rasa's originals back (for tests that compare both)."""
-    RemoteAction._validate_action_result = _ORIGINAL_VALIDATE
     Event.resolve_by_type = staticmethod(_ORIGINAL_RESOLVE)
 
 
-__all__ = ["PATCHES", "RASA_VERSION", "ValidationError", "install", "uninstall", "validate_action_result"]
+__all__ = ["PATCHES", "RASA_VERSION", "install", "uninstall"]

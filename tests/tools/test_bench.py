@@ -29,3 +29,22 @@ def test_run_load_spreads_messages_over_the_conversations() -> None:
     assert summary["count"] == 30 and len(seen) == 30
     assert {conv for conv, _ in seen} == {0, 1, 2}
     assert summary["errors"] == sum(1 for _, text in seen if text == "bedankt") > 0
+
+
+def test_the_patch_figures_in_the_docs_are_the_reports_and_only_what_pays_is_shipped() -> None:
+    import json
+    from pathlib import Path
+
+    from bot.services.settings import KNOWN_PATCHES
+
+    root = Path(__file__).resolve().parents[2]
+    report = json.loads((root / "reports" / "patches.json").read_text(encoding="utf-8"))
+    doc = (root / "docs" / "development.md").read_text(encoding="utf-8")
+    section = doc[doc.index("<!-- PATCH-FIGURES"):].split("\n\n")[0]
+    gains = report["gains"]
+    wanted = [report["date"], f"{report['none_cpu_ms_per_turn']} ms CPU per turn", f"{report['noise_ms']} ms",
+              *(f"{gains[name]['gain_ms_per_turn']} ms" for name in gains if name != "all")]
+    assert [w for w in wanted if w not in section] == []
+    # every shipped patch paid in the last measurement; one that did not is gone
+    assert all(gains[name]["pays"] for name in KNOWN_PATCHES)
+    assert not [name for name, g in gains.items() if name != "all" and not g["pays"] and name in KNOWN_PATCHES]
