@@ -32,15 +32,10 @@ def test_run_load_spreads_messages_over_the_conversations() -> None:
 
 
 def test_the_patch_figures_in_the_docs_are_the_reports_and_only_what_pays_is_shipped() -> None:
-    import json
-    from pathlib import Path
-
     from bot.services.settings import KNOWN_PATCHES
+    from tests.support.reports import report_and_quote
 
-    root = Path(__file__).resolve().parents[2]
-    report = json.loads((root / "reports" / "patches.json").read_text(encoding="utf-8"))
-    doc = (root / "docs" / "development.md").read_text(encoding="utf-8")
-    section = doc[doc.index("<!-- PATCH-FIGURES"):].split("\n\n")[0]
+    report, section = report_and_quote("patches.json", "development.md", "<!-- PATCH-FIGURES")
     gains = report["gains"]
     wanted = [report["date"], f"{report['none_cpu_ms_per_turn']} ms CPU per turn", f"{report['noise_ms']} ms",
               *(f"{gains[name]['gain_ms_per_turn']} ms" for name in gains if name != "all")]

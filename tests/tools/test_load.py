@@ -33,14 +33,9 @@ def test_a_failed_answer_fails_the_step() -> None:
 
 def test_the_figures_in_the_docs_are_the_reports() -> None:
     """docs/development.md quotes the last `make load` run; the figures must be the report's."""
-    import json
-    from pathlib import Path
+    from tests.support.reports import report_and_quote
 
-    root = Path(__file__).resolve().parents[2]
-    report = json.loads((root / "reports" / "load.json").read_text(encoding="utf-8"))
-    doc = (root / "docs" / "development.md").read_text(encoding="utf-8")
-    section = doc[doc.index("<!-- LOAD-FIGURES"):]
-    section = section[: section.index("\n\n")]
+    report, section = report_and_quote("load.json", "development.md", "<!-- LOAD-FIGURES")
     cpu, cap = report["per_turn_cpu_ms"], report["capacity"]
     wanted = [report["date"], f"topic {cpu['topic']} ms", f"small talk {cpu['small_talk']} ms",
               f"glossary {cpu['glossary']} ms", f"cold start {report['cold_start_s']} s",

@@ -81,14 +81,9 @@ def test_progress_can_read_the_results_while_they_come_in() -> None:
 
 def test_the_figures_in_the_docs_are_the_reports() -> None:
     """docs/operations.md quotes the last `make soak` run; the figures must be the report's."""
-    import json
-    from pathlib import Path
+    from tests.support.reports import report_and_quote
 
-    root = Path(__file__).resolve().parents[2]
-    report = json.loads((root / "reports" / "soak.json").read_text(encoding="utf-8"))
-    doc = (root / "docs" / "operations.md").read_text(encoding="utf-8")
-    section = doc[doc.index("<!-- SOAK-FIGURES"):]
-    section = section[: section.index("\n\n")]
+    report, section = report_and_quote("soak.json", "operations.md", "<!-- SOAK-FIGURES")
     wanted = [report["date"], f"{report['messages']:,} messages", f"{report['seconds']:.0f} s",
               f"{report['errors']} errors", f"p95 {report['latency_ms']['p95']} ms",
               f"Rasa server {report['memory_mb']['rasa']['growth_pct']} %",

@@ -213,14 +213,9 @@ def test_progress_line_from_rasas_training_output() -> None:
 
 
 def test_the_publish_figures_in_the_docs_are_the_reports() -> None:
-    import json
-    from pathlib import Path
+    from tests.support.reports import report_and_quote
 
-    root = Path(__file__).resolve().parents[3]
-    report = json.loads((root / "reports" / "publish.json").read_text(encoding="utf-8"))
-    doc = (root / "docs" / "operations.md").read_text(encoding="utf-8")
-    start = doc.index("**Measured** (`make bench-publish`")
-    section = doc[start:].split("\n\n")[0]
+    report, section = report_and_quote("publish.json", "operations.md", "**Measured** (`make bench-publish`")
     m = report["measured"]
     wanted = [report["date"][:10], f"**{m['explained_s']} s**", f"**{m['live_s']} s**", f"{m['train_s']} s training",
               f"{m['switch_s']} s loading", f"The 300 s target is {'met' if report['met'] else 'not met'}."]
