@@ -144,3 +144,12 @@ def browser_for(app):
         return b
 
     return make
+
+
+def browser_login(page, base: str, role: str) -> None:
+    """Log in to the workspace at ``base`` in a Playwright page as the sample user of ``role``."""
+    page.goto(base + "/login")
+    page.fill("#veld-gebruikersnaam", USERS[role][0])
+    page.fill("#veld-wachtwoord", PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_url("**/start")

@@ -9,7 +9,7 @@ import pytest
 from bot.services import feedback, gaps, register
 from tests.support import tracker
 from tests.support.testing import free_port
-from tests.support.workspace import PASSWORD, USERS
+from tests.support.workspace import browser_login as login
 from tests.web.test_a11y import run_axe, serious
 
 PAGES = {
@@ -57,14 +57,6 @@ def served(app, factory, ws_settings):
     server = serve_in_thread(app, "127.0.0.1", port)
     yield f"http://127.0.0.1:{port}", group, token
     server.close()
-
-
-def login(page, base: str, role: str) -> None:
-    page.goto(base + "/login")
-    page.fill("#veld-gebruikersnaam", USERS[role][0])
-    page.fill("#veld-wachtwoord", PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_url("**/start")
 
 
 @pytest.mark.parametrize("viewport", [{"width": 1280, "height": 900}, {"width": 360, "height": 740}])

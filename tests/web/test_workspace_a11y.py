@@ -13,6 +13,7 @@ import pytest
 
 from tests.support.testing import free_port
 from tests.support.workspace import PASSWORD, USERS
+from tests.support.workspace import browser_login as login
 from tests.web.test_a11y import run_axe, serious
 
 PAGES = {
@@ -68,14 +69,6 @@ def every_page(app) -> dict[str, list[str]]:
         if role:
             pages[role].append(rule.rule)
     return pages
-
-
-def login(page, base: str, role: str) -> None:
-    page.goto(base + "/login")
-    page.fill("#veld-gebruikersnaam", USERS[role][0])
-    page.fill("#veld-wachtwoord", PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_url("**/start")
 
 
 def scan(page) -> list[dict]:
