@@ -44,3 +44,15 @@ async def failure_text(agent: Any, sender_id: str, metadata: dict | None) -> str
             if isinstance(entity, dict) and entity.get("entity") == "municipality":
                 named.append(str(entity.get("value") or ""))
     return failure_reply_for(profiles, named, slot, metadata, session, settings.municipality)
+
+
+def not_saved_text(metadata: object) -> str:
+    """The reply when the database is away and nothing was stored: say so, with the phone
+    route of the page's municipality (the tracker cannot be read then)."""
+    from bot.services.fallback import phone_route_for
+    from bot.services.settings import load_settings
+    from bot.services.websecurity import MSG_NOT_SAVED
+
+    settings = load_settings()
+    route = phone_route_for(settings.municipalities_dir, metadata, settings.municipality)
+    return f"{MSG_NOT_SAVED} {route}"

@@ -8,9 +8,9 @@ the same as in pyproject.toml; a test fails when the two differ). Each patch has
 the bench can measure it on its own (``GEMEENTETOLK_PATCHES``: ``all``, ``none`` or a list).
 
 ``Event.resolve_by_type`` walks all subclasses of ``Event`` for every event it reads back
-   from the tracker store (hundreds per turn in a long conversation). Here the type name ->
-   class lookup is kept in a dict; an unknown name refreshes the dict first, so event
-   classes imported later are still found.
+from the tracker store (hundreds per turn in a long conversation). Here the type name ->
+class lookup is kept in a dict; an unknown name refreshes the dict first, so event classes
+imported later are still found.
 
 The replacement is checked against Rasa's own behaviour in tests/bot/plugins/test_patches.py.
 Only what pays stays: ``python -m tools.bench_patches`` measures each patch on its own

@@ -20,7 +20,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 
 from bot.plugins import errors, tracker_store
-from bot.plugins.fallback import failure_text
+from bot.plugins.fallback import failure_text, not_saved_text
 from bot.services.guard import (
     NO_ANSWER_REPLY,
     ButtonMemory,
@@ -34,7 +34,6 @@ from bot.services.shared_state import (
     SharedStateUnavailable,
     button_memory,
 )
-from bot.services.websecurity import MSG_NOT_SAVED
 
 logger = logging.getLogger(__name__)
 
@@ -99,7 +98,7 @@ def guarded(on_new_message: Handler, buttons: ButtonMemory | RedisButtonMemory,
             collected = getattr(output, "messages", None)
             if isinstance(collected, list):
                 collected.clear()
-            await output.send_text_message(sender, f"{MSG_NOT_SAVED} {_route(message.metadata)}")
+            await output.send_text_message(sender, not_saved_text(message.metadata))
         elif sent == 0:
             try:
                 reply = await fallback(message)
@@ -109,14 +108,6 @@ def guarded(on_new_message: Handler, buttons: ButtonMemory | RedisButtonMemory,
             await output.send_text_message(sender, reply)
 
     return handle
-
-
-def _route(metadata: object) -> str:
-    from bot.services.fallback import phone_route_for
-    from bot.services.settings import load_settings
-
-    settings = load_settings()
-    return phone_route_for(settings.municipalities_dir, metadata, settings.municipality)
 
 
 def _bad_request(text: str, status: int = 400) -> response.HTTPResponse:

@@ -39,7 +39,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 
 from bot.plugins import errors, tracker_store
-from bot.plugins.fallback import failure_text
+from bot.plugins.fallback import failure_text, not_saved_text
 from bot.services import shared_state as shared
 from bot.services import websecurity as sec
 from bot.services.guard import ButtonMemory, check_text, clean_metadata
@@ -255,7 +255,7 @@ class WebsiteInput(InputChannel):
             if tracker_store.failed_since(session_id, started):
                 # The database is away: Rasa answered as if the conversation were new, and
                 # nothing was stored. Say so, with the municipality's phone route.
-                messages = [{"from": "bot", "text": self._not_saved(metadata)}]
+                messages = [{"from": "bot", "text": not_saved_text(metadata)}]
             if not messages:  # e.g. the action server is down: the municipality's own route
                 agent = getattr(request.app.ctx, "agent", None)
                 text = await failure_text(agent, session_id, message.metadata)
@@ -342,15 +342,6 @@ class WebsiteInput(InputChannel):
         settings = load_settings()
         factory = get_factory(self.feedback_db_url or settings.db_url)
         return fb.record(factory, answer, wanted, default_municipality=settings.municipality or None)
-
-    @staticmethod
-    def _not_saved(metadata: dict) -> str:
-        from bot.services.fallback import phone_route_for
-        from bot.services.settings import load_settings
-
-        settings = load_settings()
-        route = phone_route_for(settings.municipalities_dir, metadata, settings.municipality)
-        return f"{sec.MSG_NOT_SAVED} {route}"
 
     @staticmethod
     async def _events(request: Request, session_id: str) -> list[dict]:
