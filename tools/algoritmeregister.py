@@ -35,6 +35,9 @@ COMPONENTS_NL = {
     "DIETClassifier": "DIETClassifier: een klein neuraal netwerk dat het onderwerp (intent) en begrippen herkent",
     "EntitySynonymMapper": "EntitySynonymMapper: zet een ander woord om naar de officiële term",
     "ResponseSelector": "ResponseSelector: kiest het deelantwoord binnen een onderwerp",
+    "bot.plugins.known_examples.KnownExampleClassifier": "KnownExampleClassifier: een zin die "
+    "letterlijk in de trainingsvoorbeelden staat (ook een vraag die een redacteur in de inbox koppelde), "
+    "krijgt het antwoord waarvoor hij geschreven is",
     "FallbackClassifier": "FallbackClassifier: bij twijfel vraagt de assistent wat je bedoelt",
     "MemoizationPolicy": "MemoizationPolicy: volgt gesprekken die precies zo in de voorbeelden staan",
     "RulePolicy": "RulePolicy: vaste regels (vraag, antwoord, contactkaart)",

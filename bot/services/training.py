@@ -91,6 +91,29 @@ def test_sentences(root: Path) -> list[str]:
     return sorted(_examples_cached(_files_key((Path(root) / "tests" / "nlu").glob("*.yml"))))
 
 
+def example_index(examples: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Normalised training sentence -> its label (``ask_permit/events`` or ``greet``).
+
+    What the assistant was trained on it answers as trained, whatever the classifier's
+    confidence (``bot.plugins.known_examples``): an editor who links a question in the inbox
+    and publishes sees that exact question answered. A sentence written under two labels is
+    left out (the classifier decides), and so is one of fewer than two words ("ja" stays with
+    the classifier and the dialogue's context).
+    """
+    index: dict[str, str] = {}
+    conflicts: set[str] = set()
+    for text, label in examples:
+        norm = privacy.normalise(text)
+        if len(norm.split()) < 2 or norm in conflicts:
+            continue
+        if index.get(norm, label) != label:
+            conflicts.add(norm)
+            del index[norm]
+            continue
+        index[norm] = label
+    return index
+
+
 def overlaps(a: str, b: str) -> bool:
     """Two normalised sentences are too alike: equal, one inside the other (4+ words), or
     nearly the same letters (typo copies)."""

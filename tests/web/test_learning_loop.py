@@ -304,6 +304,8 @@ def test_a_misunderstood_question_is_learned_through_the_inbox_and_publish(brows
         context.close()
     understood = parse(live, misunderstood)
     assert understood["intent"]["name"] == "ask_permit", understood["intent"]
+    # the linked question itself is certain (bot.plugins.known_examples), not DIET's guess
+    assert understood["intent"]["confidence"] == 1.0, understood["intent"]
     keys = [v["response"]["intent_response_key"] for v in understood["response_selector"].values()
             if isinstance(v, dict) and v.get("response")]
     assert RIGHT_ANSWER in keys

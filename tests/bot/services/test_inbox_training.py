@@ -140,3 +140,19 @@ def test_a_no_puts_the_question_in_the_inbox_with_the_masked_comment(learning_fa
     assert group.text == "kan ik geld krijgen? bel [telefoonnummer]"
     assert group.reasons == {"feedback_no": 1} and group.guess == "ask_subsidy/apply"
     assert group.comments == ["Ik bedoelde iets anders, mail [e-mailadres]"]
+
+
+def test_the_example_index_normalises_and_leaves_out_conflicts_and_one_word_examples():
+    index = training.example_index([
+        ("Mag ik met mijn kraam op de markt staan?", "ask_permit/events"),
+        ("mag ik met mijn KRAAM op de markt staan", "ask_permit/events"),  # the same, no conflict
+        ("wat is een aanbesteding", "define_term"),
+        ("wat is een aanbesteding", "ask_procurement/how_to_tender"),  # two labels: left out
+        ("ja", "affirm"),  # one word: the dialogue's context decides
+        ("goedemorgen allemaal", "greet"),
+    ])
+    assert index == {"mag ik met mijn kraam op de markt staan": "ask_permit/events",
+                     "goedemorgen allemaal": "greet"}
+    # a third copy of a conflicting sentence does not bring it back
+    again = training.example_index([("a b", "x"), ("a b", "y"), ("a b", "x")])
+    assert again == {}

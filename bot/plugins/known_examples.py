@@ -1,0 +1,101 @@
+"""A Rasa NLU component: a sentence the assistant was trained on gets the answer it was trained
+with, whatever DIET's confidence.
+
+It sits in ``config.yml`` after the ResponseSelector and before the FallbackClassifier. When
+the normalised text of a message equals a training example (``bot.services.training.
+example_index``), it sets the intent (confidence 1.0) and, for a topic, the sub-answer the
+example was written for. Otherwise it changes nothing.
+
+Why: the learning loop. An editor links a misunderstood question to the right answer in the
+inbox and publishes; Publiceren fine-tunes the model for a few epochs, and one new example
+among two thousand does not always move DIET past the fallback threshold. With this
+component that exact question is answered as linked after every publish; DIET still
+generalises to other wordings.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.shared.nlu.constants import INTENT, INTENT_RESPONSE_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.services import privacy
+from bot.services.training import example_index
+
+FILE = "known_examples.json"
+SELECTOR = "default"  # one ResponseSelector for every retrieval intent (config.yml)
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
+class KnownExampleClassifier(GraphComponent, IntentClassifier):
+    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+                 index: Optional[Dict[str, str]] = None,
+                 responses: Optional[Dict[str, Any]] = None) -> None:
+        self._model_storage = model_storage
+        self._resource = resource
+        self.index = index or {}
+        self.responses = responses or {}
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "KnownExampleClassifier":
+        return cls(config, model_storage, resource)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        pairs = []
+        for example in training_data.intent_examples:
+            label = example.get(INTENT_RESPONSE_KEY) or example.get(INTENT)
+            if example.get(TEXT) and label:
+                pairs.append((example.get(TEXT), label))
+        self.index = example_index(pairs)
+        keys = {label for label in self.index.values() if "/" in label}
+        self.responses = {f"utter_{key}": training_data.responses.get(f"utter_{key}") or []
+                          for key in sorted(keys)}
+        with self._model_storage.write_to(self._resource) as directory:
+            (directory / FILE).write_text(json.dumps({"index": self.index, "responses": self.responses},
+                                                     ensure_ascii=False), encoding="utf-8")
+        return self._resource
+
+    @classmethod
+    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> "KnownExampleClassifier":
+        try:
+            with model_storage.read_from(resource) as directory:
+                data = json.loads((directory / FILE).read_text(encoding="utf-8"))
+        except (ValueError, OSError):  # not trained yet (e.g. fine-tuning from an older model)
+            return cls(config, model_storage, resource)
+        return cls(config, model_storage, resource, data.get("index"), data.get("responses"))
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            label = self.index.get(privacy.normalise(message.get(TEXT)))
+            if label:
+                self._set(message, label)
+        return messages
+
+    def _set(self, message: Message, label: str) -> None:
+        intent = label.split("/", 1)[0]
+        message.set("intent", {"name": intent, "confidence": 1.0}, add_to_output=True)
+        message.set("intent_ranking", [{"name": intent, "confidence": 1.0}], add_to_output=True)
+        if "/" not in label:
+            return
+        selectors = dict(message.get("response_selector") or {})
+        selector = dict(selectors.get(SELECTOR) or {})
+        ranking = list(selector.get("ranking") or [])
+        known = next((r for r in ranking if r.get("intent_response_key") == label), None)
+        ranking = [r for r in ranking if r is not known]
+        selector["response"] = {"responses": self.responses.get(f"utter_{label}") or [{"text": label}],
+                                "confidence": 1.0, "intent_response_key": label,
+                                "utter_action": f"utter_{label}"}
+        top = {**(known or {"id": None}), "confidence": 1.0, "intent_response_key": label}
+        selector["ranking"] = [top, *ranking]
+        selectors[SELECTOR] = selector
+        message.set("response_selector", selectors, add_to_output=True)
