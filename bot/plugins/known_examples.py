@@ -16,7 +16,7 @@ generalises to other wordings.
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -36,17 +36,17 @@ SELECTOR = "default"  # one ResponseSelector for every retrieval intent (config.
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class KnownExampleClassifier(GraphComponent, IntentClassifier):
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-                 index: Optional[Dict[str, str]] = None,
-                 responses: Optional[Dict[str, Any]] = None) -> None:
+    def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+                 index: dict[str, str] | None = None,
+                 responses: dict[str, Any] | None = None) -> None:
         self._model_storage = model_storage
         self._resource = resource
         self.index = index or {}
         self.responses = responses or {}
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "KnownExampleClassifier":
+    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> KnownExampleClassifier:
         return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
@@ -65,8 +65,8 @@ class KnownExampleClassifier(GraphComponent, IntentClassifier):
         return self._resource
 
     @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "KnownExampleClassifier":
+    def load(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> KnownExampleClassifier:
         try:
             with model_storage.read_from(resource) as directory:
                 data = json.loads((directory / FILE).read_text(encoding="utf-8"))
@@ -74,7 +74,7 @@ class KnownExampleClassifier(GraphComponent, IntentClassifier):
             return cls(config, model_storage, resource)
         return cls(config, model_storage, resource, data.get("index"), data.get("responses"))
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             label = self.index.get(privacy.normalise(message.get(TEXT)))
             if label:
