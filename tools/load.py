@@ -38,6 +38,9 @@ from bot.services.settings import load_settings
 THINK_S = 10.0
 P95_LIMIT_MS = 300.0
 STEP_S = 15.0
+# Each ramp starts with this many seconds at its first step's user count, not measured: the
+# instances' first-use caches and connections (a real service is warm when users come).
+WARMUP_S = 30.0
 # Users per step. A step shorter than the think time still gets about 1.5 messages per user:
 # at 300 users, some 450 answers per step for its p95. Locust stops after two steps in a row
 # over the p95 limit (tools/locustfile.py, StepShape).
@@ -147,8 +150,10 @@ def long_conversation(stack: ScaledStack, turns: int = 200, window: int = 20) ->
 
 # --- Locust ------------------------------------------------------------------------------------
 def run_locust(host: str, origin: str, steps: list[int], step_s: float, think_s: float,
-               out: Path, conversations: bool = False, timeout: float = 900) -> dict:
+               out: Path, conversations: bool = False, timeout: float = 900,
+               warmup_s: float = 0.0) -> dict:
     env = {**os.environ, "GT_LOAD_STEPS": ",".join(map(str, steps)), "GT_LOAD_STEP_S": str(step_s),
+           "GT_LOAD_WARMUP_S": str(warmup_s),
            "GT_LOAD_THINK_S": str(think_s), "GT_LOAD_OUT": str(out),
            "GT_LOAD_P95_LIMIT_MS": "0" if conversations else str(P95_LIMIT_MS),
            "GT_LOAD_CONVERSATIONS": "1" if conversations else "0",
@@ -201,9 +206,10 @@ def capacity(rows: list[dict]) -> int:
 
 def ramp(stack: ScaledStack, label: str, workdir: Path) -> dict:
     assert stack.settings is not None
-    log(f"Capaciteit meten: {label} (stappen van {STEP_S:.0f} s, denktijd {THINK_S:.0f} s)...")
+    log(f"Capaciteit meten: {label} (eerst {WARMUP_S:.0f} s opwarmen, stappen van {STEP_S:.0f} s, "
+        f"denktijd {THINK_S:.0f} s)...")
     result = run_locust(stack.settings.rasa_url, origin(stack), STEPS, STEP_S, THINK_S,
-                        workdir / f"{label}.json")
+                        workdir / f"{label}.json", warmup_s=WARMUP_S)
     rows = step_table(result)
     cap = capacity(rows)
     for row in rows:
@@ -331,21 +337,23 @@ def print_table(report: dict) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    global STEPS, STEP_S
+    global STEPS, STEP_S, WARMUP_S
     parser = argparse.ArgumentParser(description="Loadtest met Locust (make load).")
     parser.add_argument("--out", default="reports/load.json")
     default_steps = ",".join(map(str, STEPS))
     parser.add_argument("--steps", help=f"users per step, comma-separated (default: {default_steps})")
     parser.add_argument("--step-s", type=float, default=STEP_S, help="seconds per step")
+    parser.add_argument("--warmup-s", type=float, default=WARMUP_S,
+                        help="seconds of warm-up before each ramp's steps (not measured)")
     parser.add_argument("--quick", action="store_true",
                         help="a short trial run (few turns, two steps): checks the set-up only")
     args = parser.parse_args(argv)
     if args.steps:
         STEPS = [int(x) for x in args.steps.split(",") if x.strip()]
-    STEP_S = args.step_s
+    STEP_S, WARMUP_S = args.step_s, args.warmup_s
     quick = args.quick
     if quick:
-        STEPS, STEP_S = [10, 20], 8.0
+        STEPS, STEP_S, WARMUP_S = [10, 20], 8.0, 4.0
     started = time.monotonic()
     base = load_settings(env={**os.environ, "GEMEENTETOLK_RASA_PORT": str(free_port()),
                               "GEMEENTETOLK_ACTION_PORT": str(free_port()),
@@ -410,7 +418,8 @@ def _run(stack: ScaledStack, report: dict, workdir: Path, quick: bool, started: 
     report["capacity"] = {"one_instance_users": one, "two_instances_users": two,
                           "stock_rasa_users": ramps["stock_rasa"]["capacity_users"],
                           "think_time_s": THINK_S, "think_s": THINK_S,
-                          "p95_limit_ms": P95_LIMIT_MS, "step_s": STEP_S, "steps": STEPS}
+                          "p95_limit_ms": P95_LIMIT_MS, "step_s": STEP_S, "warmup_s": WARMUP_S,
+                          "steps": STEPS}
     report["scaleout_ratio"] = round(two / one, 2) if one else None
     report["targets"] = TARGETS
     report["targets_met"] = {

@@ -10,6 +10,8 @@ Settings come from the environment (tools/load.py sets them):
 - ``GT_LOAD_THINK_S``: mean pause between messages (s);
 - ``GT_LOAD_STEPS``, ``GT_LOAD_STEP_S``: the user counts to step through and how long each
   step lasts (the ``StepShape`` below); without them Locust's own ``-u``/``-t`` apply;
+- ``GT_LOAD_WARMUP_S``: a warm-up at the first step's user count before the steps, whose
+  answers count in no step;
 - ``GT_LOAD_OUT``: a JSON file for every answered or failed message (step, kind, latency,
   status), and with ``GT_LOAD_CONVERSATIONS=1`` also each conversation's messages in order
   (the lost-instance test compares them with the stored trackers);
@@ -32,6 +34,9 @@ OUT = os.environ.get("GT_LOAD_OUT", "")
 KEEP_CONVERSATIONS = os.environ.get("GT_LOAD_CONVERSATIONS") == "1"
 STEPS = [int(x) for x in os.environ.get("GT_LOAD_STEPS", "").split(",") if x.strip()]
 STEP_S = float(os.environ.get("GT_LOAD_STEP_S", "30"))
+# Seconds at the first step's user count before the steps start; their answers are recorded
+# as step -1 and count in no step (the servers' first-use caches, the first sessions).
+WARMUP_S = float(os.environ.get("GT_LOAD_WARMUP_S", "0"))
 PREFIX = "/webhooks/website"
 
 GREETINGS = ["hallo", "goedemiddag", "hoi, ik heb een vraag", "goedemorgen"]
@@ -88,10 +93,17 @@ def conversation_script(rng: random.Random) -> list[tuple[str, str]]:
     return turns
 
 
+def step_at(run_s: float) -> int:
+    """The step at ``run_s`` seconds into the run: -1 during the warm-up."""
+    if run_s < WARMUP_S:
+        return -1
+    return int((run_s - WARMUP_S) // STEP_S)
+
+
 def current_step() -> int:
     if not STEPS:
         return 0
-    return min(int((time.monotonic() - _started) // STEP_S), len(STEPS) - 1)
+    return min(step_at(time.monotonic() - _started), len(STEPS) - 1)
 
 
 class Entrepreneur(FastHttpUser):
@@ -163,12 +175,14 @@ def step_p95(step: int) -> float | None:
 
 
 class StepShape(LoadTestShape):
-    """Step through GT_LOAD_STEPS users, GT_LOAD_STEP_S seconds each, then stop; with
+    """After the warm-up, step through GT_LOAD_STEPS users, GT_LOAD_STEP_S seconds each, then stop; with
     GT_LOAD_P95_LIMIT_MS also stop after two steps in a row over the limit (the capacity is
     found, more users only take time)."""
 
     def tick(self):
-        step = int(self.get_run_time() // STEP_S)
+        step = step_at(self.get_run_time())
+        if step < 0:
+            return STEPS[0], max(STEPS[0], 1)
         if step >= len(STEPS):
             return None
         if P95_LIMIT_MS and step >= 2:
@@ -187,6 +201,6 @@ def _write(environment: Any, **kwargs: Any) -> None:
     if not OUT:
         return
     with open(OUT, "w", encoding="utf-8") as fh:
-        json.dump({"steps": STEPS, "step_s": STEP_S, "think_s": THINK_S,
+        json.dump({"steps": STEPS, "step_s": STEP_S, "think_s": THINK_S, "warmup_s": WARMUP_S,
                    "fields": ["step", "kind", "ms", "status", "answered", "sent_at"],
                    "records": _records, "conversations": _conversations}, fh)

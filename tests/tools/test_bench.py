@@ -38,8 +38,23 @@ def test_the_patch_figures_in_the_docs_are_the_reports_and_only_what_pays_is_shi
     report, section = report_and_quote("patches.json", "development.md", "<!-- PATCH-FIGURES")
     gains = report["gains"]
     wanted = [report["date"], f"{report['none_cpu_ms_per_turn']} ms CPU per turn", f"{report['noise_ms']} ms",
-              *(f"{gains[name]['gain_ms_per_turn']} ms" for name in gains if name != "all")]
+              *(f"{gains[name]['gain_ms_per_turn']} ms" for name in gains if name != "all"),
+              f"{report['none_start_s']} s", *(f"{gains[name]['start_s']} s" for name in gains if name != "all")]
     assert [w for w in wanted if w not in section] == []
+    # the earlier run of the same day that the section compares with
+    earlier, _ = report_and_quote("patches-48-turns.json", "development.md", "<!-- PATCH-FIGURES")
+    assert f"measured {earlier['gains']['all']['gain_ms_per_turn']} ms *less*" in section
+    assert f"`eager_build` alone {earlier['gains']['eager_build']['gain_ms_per_turn']} ms less" in section
     # every shipped patch paid in the last measurement; one that did not is gone
     assert all(gains[name]["pays"] for name in KNOWN_PATCHES)
     assert not [name for name, g in gains.items() if name != "all" and not g["pays"] and name in KNOWN_PATCHES]
+
+
+def test_a_patch_pays_by_cpu_beyond_the_noise_or_a_fifth_off_the_start() -> None:
+    from tools.bench_patches import pays
+
+    assert pays(10.0, 5.0, 0.0, 60.0)  # CPU gain beyond the noise
+    assert not pays(4.0, 5.0, 0.0, 60.0)  # within the noise
+    assert not pays(0.4, 0.0, 0.0, 60.0)  # under half a millisecond is nothing
+    assert pays(-2.0, 5.0, 30.0, 60.0)  # half the start
+    assert not pays(-2.0, 5.0, 10.0, 60.0)  # a sixth of the start: not enough

@@ -44,3 +44,31 @@ def test_the_figures_in_the_docs_are_the_reports() -> None:
     assert [w for w in wanted if w not in section] == []
     missed = [k for k, v in report["targets_met"].items() if not v]
     assert f"Targets not met: {', '.join(missed) or 'none'}." in section
+
+
+def test_the_warm_up_counts_in_no_step_and_runs_the_first_steps_users() -> None:
+    """tools/locustfile.py in its own process (importing Locust patches the standard library)."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    tools = Path(__file__).resolve().parents[2] / "tools"
+    code = ("import json, sys; sys.path.insert(0, sys.argv[1]); import locustfile as l\n"
+            "shape = l.StepShape()\n"
+            "out = {'steps': [l.step_at(t) for t in (0, 29.9, 30, 44.9, 45, 60)], 'ticks': []}\n"
+            "for t in (0, 29.9, 30, 45, 60):\n"
+            "    shape.get_run_time = lambda t=t: t\n"
+            "    out['ticks'].append(shape.tick())\n"
+            "print(json.dumps(out))")
+    env = {**os.environ, "GT_LOAD_STEPS": "25,50,75", "GT_LOAD_STEP_S": "15", "GT_LOAD_WARMUP_S": "30"}
+    done = subprocess.run([sys.executable, "-c", code, str(tools)], env=env, capture_output=True,
+                          text=True, timeout=120, check=True)
+    out = json.loads(done.stdout.strip().splitlines()[-1])
+    assert out["steps"] == [-1, -1, 0, 0, 1, 2]
+    assert out["ticks"] == [[25, 25], [25, 25], [25, 25], [50, 50], [75, 75]]
+    # a warm-up record (step -1) is in no row of the table
+    rows = step_table({"steps": [25], "step_s": 15.0,
+                       "records": [[-1, "topic", 5000.0, 200, True, 0.0], [0, "topic", 50.0, 200, True, 0.0]]})
+    assert rows[0]["answers"] == 1 and rows[0]["p95_ms"] == 50.0
