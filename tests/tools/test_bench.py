@@ -41,10 +41,6 @@ def test_the_patch_figures_in_the_docs_are_the_reports_and_only_what_pays_is_shi
               *(f"{gains[name]['gain_ms_per_turn']} ms" for name in gains if name != "all"),
               f"{report['none_start_s']} s", *(f"{gains[name]['start_s']} s" for name in gains if name != "all")]
     assert [w for w in wanted if w not in section] == []
-    # the earlier run of the same day that the section compares with
-    earlier, _ = report_and_quote("patches-48-turns.json", "development.md", "<!-- PATCH-FIGURES")
-    assert f"measured {earlier['gains']['all']['gain_ms_per_turn']} ms *less*" in section
-    assert f"`eager_build` alone {earlier['gains']['eager_build']['gain_ms_per_turn']} ms less" in section
     # every shipped patch paid in the last measurement; one that did not is gone
     assert all(gains[name]["pays"] for name in KNOWN_PATCHES)
     assert not [name for name, g in gains.items() if name != "all" and not g["pays"] and name in KNOWN_PATCHES]

@@ -3,11 +3,26 @@
 from __future__ import annotations
 
 import pytest
+from jsonschema import ValidationError
+from rasa.core.actions.action import RemoteAction
 from rasa.shared.core.events import ActionExecuted, Event, SessionStarted, SlotSet, UserUttered
 from rasa.utils.tensorflow.models import RasaModel
 
 from bot.plugins import patches
 from bot.services.settings import KNOWN_PATCHES, load_settings
+
+GOOD = [
+    {"events": [], "responses": []},
+    {"events": [{"event": "slot", "name": "topic", "value": "subsidy"}], "responses": [{"text": "Hoi"}]},
+    {"events": [{"event": "followup", "name": "action_answer"}]},
+    {},
+]
+BAD = [
+    {"events": [{"event": "slot"}]},  # a slot event without a name
+    {"events": "geen lijst"},
+    {"responses": ["tekst in plaats van een object"]},
+    {"events": [{"event": "bestaat_niet"}]},
+]
 
 
 @pytest.fixture
@@ -15,6 +30,33 @@ def rasa_original():
     patches.uninstall()
     yield
     patches.install()
+
+
+def _outcome(result: dict) -> str:
+    try:
+        return str(RemoteAction("action_x", None)._validate_action_result(result))
+    except ValidationError as e:
+        return "invalid: " + e.message
+
+
+@pytest.mark.parametrize("result", GOOD + BAD)
+def test_action_result_validation_matches_rasa(result, rasa_original) -> None:
+    expected = _outcome(result)
+    patches.install()
+    assert RemoteAction._validate_action_result is patches.validate_action_result
+    assert _outcome(result) == expected
+
+
+def test_bad_action_results_are_still_rejected() -> None:
+    patches.install()
+    for result in BAD:
+        with pytest.raises(ValidationError, match="Failed to validate Action server response"):
+            RemoteAction("action_x", None)._validate_action_result(result)
+    assert RemoteAction("action_x", None)._validate_action_result(GOOD[1]) is True
+
+
+def test_the_validator_is_built_once() -> None:
+    assert patches.action_result_validator() is patches.action_result_validator()
 
 
 @pytest.mark.parametrize("name", ["user", "action", "slot", "session_started", "bot", "followup"])
@@ -64,6 +106,7 @@ def test_patches_refuse_any_rasa_but_the_pinned_release(project_root) -> None:
             patches.install(rasa_version="3.6.20")
         assert Event.resolve_by_type is patches._ORIGINAL_RESOLVE  # nothing patched
         assert RasaModel.__dict__["load"] is patches._ORIGINAL_LOAD
+        assert RemoteAction._validate_action_result is patches._ORIGINAL_VALIDATE
         assert patches.install(["event_lookup"]) == ["event_lookup"]
     finally:
         patches.install()
@@ -73,7 +116,7 @@ def test_the_settings_know_the_same_patches() -> None:
     assert KNOWN_PATCHES == patches.PATCHES
     assert load_settings(env={"GEMEENTETOLK_PATCHES": "none"}).patches == ()
     assert load_settings(env={"GEMEENTETOLK_PATCHES": "event_lookup"}).patches == ("event_lookup",)
-    assert load_settings(env={}).patches == ("event_lookup", "eager_build")
+    assert load_settings(env={}).patches == ("action_validator", "event_lookup", "eager_build")
     with pytest.raises(ValueError, match="GEMEENTETOLK_PATCHES"):
         load_settings(env={"GEMEENTETOLK_PATCHES": "turbo"})
 
