@@ -40,7 +40,11 @@ def test_the_figures_in_the_docs_are_the_reports() -> None:
     wanted = [report["date"], f"topic {cpu['topic']} ms", f"small talk {cpu['small_talk']} ms",
               f"glossary {cpu['glossary']} ms", f"cold start {report['cold_start_s']} s",
               f"one instance {cap['one_instance_users']}", f"two instances {cap['two_instances_users']} users",
-              f"stock Rasa {cap['stock_rasa_users']}"]
+              f"stock Rasa {cap['stock_rasa_users']}", f"scale-out ratio {report['scaleout_ratio']}",
+              f"{report['instance_lost']['failed_answers']} failed answers of {report['instance_lost']['messages']}",
+              f"{report['instance_lost']['events_lost']} events lost",
+              f"turn 1 {report['long_conversation']['turn_1_cpu_ms']} ms against turn 200 "
+              f"{report['long_conversation']['turn_200_cpu_ms']} ms", f"NLU alone {report['nlu_parse_cpu_ms']} ms"]
     assert [w for w in wanted if w not in section] == []
     missed = [k for k, v in report["targets_met"].items() if not v]
     assert f"Targets not met: {', '.join(missed) or 'none'}." in section
