@@ -136,15 +136,16 @@ def main(argv: list[str] | None = None) -> int:
         if r["patches"] == "none":
             continue
         gain = base - r["cpu_ms_per_turn"]
+        gain_start = base_start - r["start_s"]
         gains[r["patches"]] = {
             "cpu_ms_per_turn": r["cpu_ms_per_turn"],
             "gain_ms_per_turn": round(gain, 2),
             "gain_percent": round(100 * gain / base, 1) if base else None,
             "gain_ms_per_full_read": round(base_read - r["cpu_ms_per_full_read_100_turns"], 2),
             "start_s": r["start_s"],
-            "gain_start_s": round(base_start - r["start_s"], 1),
+            "gain_start_s": round(gain_start, 1),
+            "pays": pays(gain, noise, gain_start, base_start),
         }
-        gains[r["patches"]]["pays"] = pays(gain, noise, base_start - r["start_s"], base_start)
     report = {"date": time.strftime("%Y-%m-%d"), "turns_per_setting": args.turns,
               "none_cpu_ms_per_turn": round(base, 2), "noise_ms": round(noise, 2),
               "none_start_s": base_start,

@@ -1,39 +1,39 @@
-"""Hot spots of the Rasa 3.6 server, made cheaper without changing what it does.
+"""Hot spots of the Rasa 3.6 server, made cheaper without changing what they do.
 
 `make bench` with py-spy showed where a turn's CPU goes in the Rasa server, and cProfile where
-a start goes. This module replaces costs that are pure overhead. Nothing happens at import: ``install()`` is
-called from one entry point only, ``bot.plugins.server`` (how ``gemeentetolk run`` starts the
-Rasa server), and it refuses to patch any Rasa version but the pinned one (``RASA_VERSION``,
-the same as in pyproject.toml; a test fails when the two differ). Each patch has a name, so
-the bench can measure it on its own (``GEMEENTETOLK_PATCHES``: ``all``, ``none`` or a list).
+a start goes. This module replaces costs that are pure overhead. Nothing happens at import:
+``install()`` is called from one entry point only, ``bot.plugins.server`` (how ``gemeentetolk
+run`` starts the Rasa server), and it refuses to patch any Rasa version but the pinned one
+(``RASA_VERSION``, the same as in pyproject.toml; a test fails when the two differ). Each patch
+has a name, so the bench can measure it on its own (``GEMEENTETOLK_PATCHES``: ``all``,
+``none`` or a list).
 
 ``action_validator``: ``RemoteAction._validate_action_result`` calls ``jsonschema.validate``
 for every custom action call. That function first checks Rasa's (constant) schema against the
 JSON Schema meta-schema (Draft 2020-12 in jsonschema 4.17, the slow part) and builds a new
 validator each time: the largest single cost of the Rasa server in a py-spy profile of topic
 turns (about 23 ms per call on the 2-core development machine, under 1 ms with the validator
-built once). Here the
-validator is built once; every result is still validated against the same schema, and a bad
-one raises the same ``ValidationError`` with Rasa's hint.
+built once). Here the validator is built once; every result is still validated against the
+same schema, and a bad one raises the same ``ValidationError`` with Rasa's hint.
 
-``event_lookup``: ``Event.resolve_by_type`` walks all subclasses of ``Event`` for every event it reads back
-from the tracker store (hundreds per turn in a long conversation). Here the type name ->
-class lookup is kept in a dict; an unknown name refreshes the dict first, so event classes
-imported later are still found.
+``event_lookup``: ``Event.resolve_by_type`` walks all subclasses of ``Event`` for every event
+it reads back from the tracker store (hundreds per turn in a long conversation). Here the type
+name -> class lookup is kept in a dict; an unknown name refreshes the dict first, so event
+classes imported later are still found.
 
 ``eager_build``: loading a model, ``RasaModel.load`` (DIET and the ResponseSelector) trains
 on one example "to build weights of the correct size", then loads the trained weights over
 them. That one step is traced into a TensorFlow graph with its gradients: on this machine
 46 of the 66 s a start took (cProfile of ``Agent.load``). Here that step runs eagerly (no
 tracing; the weights it makes are overwritten anyway), then the model is compiled again as
-Rasa configured it, so predictions and fine-tuning run exactly as before. The predictions of
-a model loaded both ways are compared in tests/bot/plugins/test_patches.py.
+Rasa configured it, so predictions and fine-tuning run exactly as before.
 
-The replacements are checked against Rasa's own behaviour in tests/bot/plugins/test_patches.py.
-Only what pays stays: ``python -m tools.bench_patches`` measures each patch on its own
-(reports/patches.json). ``action_validator`` was removed once on 2026-12-02 after a bench run
-on a busy machine put it within the noise, and restored the same day when a py-spy profile
-and a direct measurement showed its cost.
+The replacements are checked against Rasa's own behaviour in tests/bot/plugins/test_patches.py
+(for ``eager_build``: the predictions of one model loaded both ways). Only what pays stays:
+``python -m tools.bench_patches`` measures each patch on its own (reports/patches.json).
+``action_validator`` was removed once on 2026-12-02 after a bench run on a busy machine put it
+within the noise, and restored the same day when a py-spy profile and a direct measurement
+showed its cost.
 """
 
 from __future__ import annotations
@@ -43,12 +43,15 @@ from collections.abc import Iterable
 from typing import Any
 
 import rasa
+import tensorflow as tf
 from jsonschema.exceptions import best_match
 from jsonschema.validators import validator_for
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.constants import DOCS_BASE_URL
 from rasa.shared.core.events import Event
 from rasa.shared.utils.common import all_subclasses
+from rasa.utils.tensorflow.constants import LEARNING_RATE, RUN_EAGERLY
+from rasa.utils.tensorflow.data_generator import RasaBatchDataGenerator
 from rasa.utils.tensorflow.models import RasaModel
 
 log = logging.getLogger(__name__)
@@ -59,8 +62,8 @@ PATCHES = ("action_validator", "event_lookup", "eager_build")  # = settings.KNOW
 
 _ORIGINAL_VALIDATE = RemoteAction._validate_action_result
 _ORIGINAL_RESOLVE = Event.resolve_by_type
-_validator: Any = None
 _ORIGINAL_LOAD = RasaModel.__dict__["load"]  # the classmethod object itself
+_validator: Any = None
 _event_types: dict[str, type[Event]] = {}
 
 
@@ -110,10 +113,6 @@ def resolve_by_type(type_name: str, default: type[Event] | None = None) -> type[
 def _load_building_eagerly(cls, model_file_name, model_data_example, predict_data_example=None,
                            finetune_mode=False, *args, **kwargs):
     """``RasaModel.load`` of Rasa 3.6.21, with the one-example build step run eagerly."""
-    import tensorflow as tf
-    from rasa.utils.tensorflow.constants import LEARNING_RATE, RUN_EAGERLY
-    from rasa.utils.tensorflow.data_generator import RasaBatchDataGenerator
-
     model = cls(*args, **kwargs)
     learning_rate = kwargs.get("config", {}).get(LEARNING_RATE, 0.001)
     run_eagerly = kwargs.get("config", {}).get(RUN_EAGERLY)

@@ -30,6 +30,7 @@ from bot.services.learning_models import TrainingExample
 from bot.services.topics import TOPICS
 
 FILE_NAME = "inbox.yml"
+MIN_WORDS = 2  # an example of fewer words teaches nothing without the dialogue's context
 OUT_OF_SCOPE = "out_of_scope"
 _ANNOTATION = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
 HEADER = """version: "3.1"
@@ -104,7 +105,7 @@ def example_index(examples: Iterable[tuple[str, str]]) -> dict[str, str]:
     conflicts: set[str] = set()
     for text, label in examples:
         norm = privacy.normalise(text)
-        if len(norm.split()) < 2 or norm in conflicts:
+        if len(norm.split()) < MIN_WORDS or norm in conflicts:
             continue
         if index.get(norm, label) != label:
             conflicts.add(norm)
@@ -138,7 +139,7 @@ class Check:
 def check(raw: str, intent: str, root: Path) -> Check:
     example = privacy.for_training(raw)
     norm = privacy.normalise(example)
-    if len(norm.split()) < 2:
+    if len(norm.split()) < MIN_WORDS:
         return Check(False, example, "Dit bericht is te kort om van te leren.")
     known = known_examples(root).get(norm)
     if known == intent:
