@@ -7,7 +7,9 @@ refreshed and any process can read it):
 1. ``nlu``: write ``data/nlu/glossary.yml`` from the ``vastgesteld`` entries (glossary.nlu);
 2. ``train``: ``rasa train`` in a child process; by default it fine-tunes the newest model
    (``--finetune --epoch-fraction 0.1``), which is much faster than a full training; when that
-   fails it trains in full. Rasa's own fingerprint skips training when nothing changed;
+   fails it trains in full. When the glossary's words did not change and no training input
+   (``Publisher.training_inputs``, the inbox's ``data/nlu/inbox.yml`` among them) is newer
+   than the newest model, the job ends after step 1: there is nothing to train;
 3. ``switch``: ``PUT /model`` on every Rasa server with the API token the launcher set. Rasa
    loads the new model next to the old one and then swaps the agent; conversations live in
    the SQL tracker store and the lock store is handed over, so none is dropped;
@@ -182,8 +184,10 @@ class Publisher:
             changed = export_nlu(store.active(), self.nlu_path)
             log.append(f"NLU-bestand {'bijgewerkt' if changed else 'ongewijzigd'}: {self.nlu_path}")
             newest = self.newest_model()
-            if not changed and newest is not None and newest.stat().st_mtime > self.nlu_path.stat().st_mtime:
-                # Only explanations changed: the assistant reads those from the database already.
+            if not changed and newest is not None and newest.stat().st_mtime > self.inputs_changed_at():
+                # Only explanations changed: the assistant reads those from the database
+                # already. Any other training input newer than the model (a question linked
+                # in the inbox, data/nlu/inbox.yml) means: train.
                 _update(factory, job_id, status="klaar", step="done", step_started_at=utcnow(),
                         finished_at=utcnow(), log_tail="\n".join(log), model_file=str(newest),
                         message="Er was niets nieuws te trainen: de woorden die de assistent herkent zijn "
@@ -208,6 +212,20 @@ class Publisher:
             _update(factory, job_id, status="mislukt", finished_at=utcnow(), log_tail="\n".join(log),
                     message=f"Er ging iets mis bij de stap '{STEPS.get(step, step)}' ({type(err).__name__}). "
                             "Er is niets veranderd aan de assistent. Probeer het later opnieuw.")
+
+    def training_inputs(self) -> list[Path]:
+        """What a training reads (as the Makefile's TRAIN_INPUTS, without the municipality
+        profiles, which the assistant reads from the database): config, domain, NLU, rules
+        and stories."""
+        root = Path(self.root)
+        files = [root / "config.yml", self.nlu_path, *sorted((root / "bot" / "domain").glob("*.yml"))]
+        for part in ("nlu", "rules", "stories"):
+            files += sorted((root / "data" / part).rglob("*.yml"))
+        return files
+
+    def inputs_changed_at(self) -> float:
+        """The newest modification time of the training inputs (0 when there are none)."""
+        return max((p.stat().st_mtime for p in self.training_inputs() if p.is_file()), default=0.0)
 
     def newest_model(self) -> Path | None:
         models = sorted(Path(self.models_dir).glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)

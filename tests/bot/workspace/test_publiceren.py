@@ -16,6 +16,8 @@ import pytest
 from bot.services import publish
 from tests.support.testing import free_port
 
+ROOT = Path(__file__).resolve().parents[3]
+
 
 class FakeRasa:
     """PUT /model and GET /status with a token, like Rasa's HTTP API, and (``switch_route``)
@@ -200,6 +202,28 @@ def test_nothing_to_train_when_only_explanations_changed(pub_app, publisher, fac
     store.update("offerte", {"alt_labels": ["prijsopgave"]}, by="a.jansen")  # a new word: train again
     third = publish.get_job(factory, publisher.start(factory, store, "p.devries", wait=True).id)
     assert third.status == "klaar" and len(rasa.calls) == calls + 1
+
+
+def test_a_question_linked_in_the_inbox_is_trained_at_the_next_publish(pub_app, publisher, factory, rasa,
+                                                                         ws_settings) -> None:
+    """The glossary's words did not change, but an editor linked a question (data/nlu/inbox.yml):
+    Publiceren must train, or the question stays misunderstood (the CI failure of stop 16)."""
+    import shutil
+
+    from bot.services import training
+
+    root = ws_settings.root
+    shutil.copytree(ROOT / "data" / "nlu", root / "data" / "nlu", dirs_exist_ok=True)
+    shutil.copytree(ROOT / "bot" / "domain", root / "bot" / "domain")
+    store = pub_app.extensions["gemeentetolk"].store
+    assert publish.get_job(factory, publisher.start(factory, store, "p.devries", wait=True).id).status == "klaar"
+    calls = len(rasa.calls)
+    [(_, added)] = training.add(factory, root, [("mag mijn poffertjeskraam op de kermis staan",
+                                                 "ask_permit/events")], by="a.jansen")
+    assert added.ok, added.reason
+    job = publish.get_job(factory, publisher.start(factory, store, "p.devries", wait=True).id)
+    assert job.status == "klaar" and "niets nieuws" not in job.message, job.message
+    assert len(rasa.calls) == calls + 1  # trained and switched
 
 
 def test_progress_line_from_rasas_training_output() -> None:
