@@ -40,12 +40,29 @@ def _listening(port: int) -> bool:
                for c in psutil.net_connections(kind="tcp"))
 
 
-def _wait(condition, timeout: float, what: str) -> None:
+def _wait(condition, timeout: float, what: str, tree: list[psutil.Process] | None = None,
+          output: Path | None = None) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
-            pytest.fail(f"timed out waiting for {what}")
+            why = f"timed out waiting for {what}"
+            if tree:
+                why += f"; still running: {_describe(tree)}"
+            if output is not None and output.is_file():
+                why += "\n" + "\n".join(output.read_text(encoding="utf-8", errors="replace").splitlines()[-30:])
+            pytest.fail(why)
         time.sleep(0.1)
+
+
+def _describe(procs: list[psutil.Process]) -> str:
+    out = []
+    for p in procs:
+        try:
+            if p.is_running() and p.status() != psutil.STATUS_ZOMBIE:
+                out.append(f"{p.pid} {p.status()} {' '.join(p.cmdline())[:120]}")
+        except psutil.NoSuchProcess:
+            pass
+    return "; ".join(out) or "-"
 
 
 def _tree(pid: int) -> list[psutil.Process]:
@@ -85,7 +102,8 @@ def test_sigterm_to_make_shell_stops_the_action_server_and_the_shell(tmp_path: P
         tree = _tree(make.pid)
         began = time.monotonic()
         make.send_signal(signal.SIGTERM)
-        _wait(lambda: not _listening(port) and not _alive(tree), 15, "everything to stop")
+        _wait(lambda: not _listening(port) and not _alive(tree), 15, "everything to stop", tree,
+              tmp_path / "shell.out")
         assert time.monotonic() - began < 10
         make.wait(10)
     finally:
@@ -102,7 +120,8 @@ def test_ctrl_c_during_the_start_of_make_run_stops_what_had_started(tmp_path: Pa
         tree = _tree(make.pid)
         began = time.monotonic()
         os.killpg(make.pid, signal.SIGINT)  # what Ctrl-C in the terminal does
-        _wait(lambda: not any(_listening(p) for p in ports) and not _alive(tree), 15, "everything to stop")
+        _wait(lambda: not any(_listening(p) for p in ports) and not _alive(tree), 15, "everything to stop",
+              tree, tmp_path / "run.out")
         assert time.monotonic() - began < 10
         make.wait(10)
     finally:
