@@ -83,10 +83,17 @@ def _alive(procs: list[psutil.Process]) -> list[int]:
     return out
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _start(target: str, env: dict[str, str], tmp: Path) -> subprocess.Popen:
     out = open(tmp / f"{target}.out", "w", encoding="utf-8")  # noqa: SIM115
+    # As in a terminal: Ctrl-C's SIGINT is not ignored (a shell without job control starts its
+    # background commands with SIGINT ignored, and children inherit that).
     proc = subprocess.Popen(["make", "--no-print-directory", target], cwd=ROOT, env=env, stdout=out,
-                            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+                            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
+                            preexec_fn=_default_sigint)  # noqa: PLW1509 - only resets one signal
     out.close()
     return proc
 
