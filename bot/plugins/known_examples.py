@@ -7,9 +7,9 @@ example_index``), it sets the intent (confidence 1.0) and, for a topic, the sub-
 example was written for. Otherwise it changes nothing.
 
 Why: the learning loop. An editor links a misunderstood question to the right answer in the
-inbox and publishes; Publiceren fine-tunes the model for a few epochs, and one new example
-among two thousand does not always move DIET past the fallback threshold. With this
-component that exact question is answered as linked after every publish; DIET still
+inbox and publishes; Publiceren fine-tunes the model for a few epochs, which gives no
+guarantee that one new example among two thousand ends above the fallback threshold. With
+this component that exact question is answered as linked after every publish; DIET still
 generalises to other wordings.
 """
 
