@@ -30,12 +30,24 @@ def _waiting(c) -> list:
     return [e for e in entries if e.reviewed_at and e.reviewed_at > since]
 
 
+def _linked_waiting(c) -> list:
+    """Questions linked in the inbox since the last successful publication started (the same
+    second counts as waiting: better once too often than an editor who thinks it is learned)."""
+    from bot.services import training
+
+    done = [j for j in publish.jobs(c.factory, 50) if j.status == "klaar"]
+    rows = training.examples(c.factory)
+    if not done:
+        return rows
+    return [r for r in rows if r.added_at >= done[0].created_at]
+
+
 @bp.get("")
 @requires(*EDITORS)
 def index():
     c = _ctx()
     return render_template("publiceren/index.html", jobs=publish.jobs(c.factory),
-                           waiting=_waiting(c), enabled=c.publisher is not None,
+                           waiting=_waiting(c), linked=_linked_waiting(c), enabled=c.publisher is not None,
                            can_switch=bool(c.publisher and c.publisher.token))
 
 

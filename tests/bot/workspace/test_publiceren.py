@@ -205,7 +205,7 @@ def test_nothing_to_train_when_only_explanations_changed(pub_app, publisher, fac
 
 
 def test_a_question_linked_in_the_inbox_is_trained_at_the_next_publish(pub_app, publisher, factory, rasa,
-                                                                         ws_settings) -> None:
+                                                                         ws_settings, browser_for) -> None:
     """The glossary's words did not change, but an editor linked a question (data/nlu/inbox.yml):
     Publiceren must train, or the question stays misunderstood (the CI failure of stop 16)."""
     import shutil
@@ -218,12 +218,19 @@ def test_a_question_linked_in_the_inbox_is_trained_at_the_next_publish(pub_app, 
     store = pub_app.extensions["gemeentetolk"].store
     assert publish.get_job(factory, publisher.start(factory, store, "p.devries", wait=True).id).status == "klaar"
     calls = len(rasa.calls)
+    editor = browser_for("redacteur")
+    assert "nog niet geleerd" not in editor.get("/publiceren").get_data(as_text=True)
+    time.sleep(1.1)  # the database keeps whole seconds
     [(_, added)] = training.add(factory, root, [("mag mijn poffertjeskraam op de kermis staan",
                                                  "ask_permit/events")], by="a.jansen")
     assert added.ok, added.reason
+    page = editor.get("/publiceren").get_data(as_text=True)
+    assert "nog niet geleerd: 1 vraag" in page and "poffertjeskraam" in page  # the editor sees it waits
+    time.sleep(1.1)
     job = publish.get_job(factory, publisher.start(factory, store, "p.devries", wait=True).id)
     assert job.status == "klaar" and "niets nieuws" not in job.message, job.message
     assert len(rasa.calls) == calls + 1  # trained and switched
+    assert "nog niet geleerd" not in editor.get("/publiceren").get_data(as_text=True)
 
 
 def test_progress_line_from_rasas_training_output() -> None:
