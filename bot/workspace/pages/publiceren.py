@@ -31,15 +31,23 @@ def _waiting(c) -> list:
 
 
 def _linked_waiting(c) -> list:
-    """Questions linked in the inbox since the last successful publication started (the same
-    second counts as waiting: better once too often than an editor who thinks it is learned)."""
+    """Questions linked in the inbox since the last successful publication started, or, before
+    the first one, since the newest model was made (`make train`). The same second counts as
+    waiting: better once too often than an editor who thinks a question is learned."""
+    from datetime import datetime, timezone
+
     from bot.services import training
 
-    done = [j for j in publish.jobs(c.factory, 50) if j.status == "klaar"]
     rows = training.examples(c.factory)
-    if not done:
-        return rows
-    return [r for r in rows if r.added_at >= done[0].created_at]
+    done = [j for j in publish.jobs(c.factory, 50) if j.status == "klaar"]
+    if done:
+        since = done[0].created_at
+    else:
+        newest = c.publisher.newest_model() if c.publisher is not None else None
+        if newest is None:
+            return rows
+        since = datetime.fromtimestamp(int(newest.stat().st_mtime), tz=timezone.utc).replace(tzinfo=None)
+    return [r for r in rows if r.added_at >= since]
 
 
 @bp.get("")

@@ -225,12 +225,37 @@ def test_a_question_linked_in_the_inbox_is_trained_at_the_next_publish(pub_app, 
                                                  "ask_permit/events")], by="a.jansen")
     assert added.ok, added.reason
     page = editor.get("/publiceren").get_data(as_text=True)
-    assert "nog niet geleerd: 1 vraag" in page and "poffertjeskraam" in page  # the editor sees it waits
+    assert "nog niet geleerd: 1 vraag: &ldquo;mag mijn poffertjeskraam" in page  # the editor sees it waits
     time.sleep(1.1)
     job = publish.get_job(factory, publisher.start(factory, store, "p.devries", wait=True).id)
     assert job.status == "klaar" and "niets nieuws" not in job.message, job.message
     assert len(rasa.calls) == calls + 1  # trained and switched
     assert "nog niet geleerd" not in editor.get("/publiceren").get_data(as_text=True)
+
+
+def test_before_the_first_publication_the_newest_model_tells_what_is_learned(pub_app, publisher, factory,
+                                                                            ws_settings, browser_for) -> None:
+    import os
+    import shutil
+
+    from bot.services import training
+
+    root = ws_settings.root
+    shutil.copytree(ROOT / "data" / "nlu", root / "data" / "nlu", dirs_exist_ok=True)
+    shutil.copytree(ROOT / "bot" / "domain", root / "bot" / "domain")
+    training.add(factory, root, [("mag mijn poffertjeskraam op de kermis staan", "ask_permit/events"),
+                                 ("waar vraag ik een standplaats op de weekmarkt aan", "ask_permit/events")],
+                 by="a.jansen")
+    editor = browser_for("redacteur")
+    page = editor.get("/publiceren").get_data(as_text=True)
+    assert "nog niet geleerd: 2 vragen, bijvoorbeeld" in page  # no model yet
+    model = Path(publisher.models_dir) / "20261202-000000-made-by-make.tar.gz"
+    model.parent.mkdir(parents=True, exist_ok=True)
+    model.write_bytes(b"model")
+    os.utime(model, (time.time() + 5, time.time() + 5))  # trained after the questions were linked
+    assert "nog niet geleerd" not in editor.get("/publiceren").get_data(as_text=True)
+    os.utime(model, (time.time() - 3600, time.time() - 3600))  # trained before
+    assert "nog niet geleerd: 2 vragen" in editor.get("/publiceren").get_data(as_text=True)
 
 
 def test_progress_line_from_rasas_training_output() -> None:
