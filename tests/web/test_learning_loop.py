@@ -60,7 +60,7 @@ def _project_copy(tmp: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def live(tmp_path_factory):
+def live(tmp_path_factory, template_db):
     from bot.cli.stack import Stack
     from bot.services import accounts
     from bot.services.db import make_engine, session_factory
@@ -70,7 +70,9 @@ def live(tmp_path_factory):
 
     tmp = tmp_path_factory.mktemp("learning")
     db = tmp / "gemeentetolk.db"
-    shutil.copy(ROOT / "var" / "gemeentetolk.db", db)
+    # A database made by `gemeentetolk setup` in this run, as on a fresh machine: the one in
+    # var/ may hold a developer's edits (a drifted glossary once hid a Publiceren bug here).
+    shutil.copy(template_db, db)
     ws_port = free_port()
     base = settings_on_free_ports()
     settings = dataclasses.replace(
