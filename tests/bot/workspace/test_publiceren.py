@@ -204,17 +204,22 @@ def test_nothing_to_train_when_only_explanations_changed(pub_app, publisher, fac
     assert third.status == "klaar" and len(rasa.calls) == calls + 1
 
 
+def with_training_data(root: Path) -> Path:
+    """The project's NLU data and domain in the test's project root (the inbox checks read them)."""
+    import shutil
+
+    shutil.copytree(ROOT / "data" / "nlu", root / "data" / "nlu", dirs_exist_ok=True)
+    shutil.copytree(ROOT / "bot" / "domain", root / "bot" / "domain")
+    return root
+
+
 def test_a_question_linked_in_the_inbox_is_trained_at_the_next_publish(pub_app, publisher, factory, rasa,
                                                                          ws_settings, browser_for) -> None:
     """The glossary's words did not change, but an editor linked a question (data/nlu/inbox.yml):
     Publiceren must train, or the question stays misunderstood (the CI failure of stop 16)."""
-    import shutil
-
     from bot.services import training
 
-    root = ws_settings.root
-    shutil.copytree(ROOT / "data" / "nlu", root / "data" / "nlu", dirs_exist_ok=True)
-    shutil.copytree(ROOT / "bot" / "domain", root / "bot" / "domain")
+    root = with_training_data(ws_settings.root)
     store = pub_app.extensions["gemeentetolk"].store
     assert publish.get_job(factory, publisher.start(factory, store, "p.devries", wait=True).id).status == "klaar"
     calls = len(rasa.calls)
@@ -236,13 +241,10 @@ def test_a_question_linked_in_the_inbox_is_trained_at_the_next_publish(pub_app, 
 def test_before_the_first_publication_the_newest_model_tells_what_is_learned(pub_app, publisher, factory,
                                                                             ws_settings, browser_for) -> None:
     import os
-    import shutil
 
     from bot.services import training
 
-    root = ws_settings.root
-    shutil.copytree(ROOT / "data" / "nlu", root / "data" / "nlu", dirs_exist_ok=True)
-    shutil.copytree(ROOT / "bot" / "domain", root / "bot" / "domain")
+    root = with_training_data(ws_settings.root)
     training.add(factory, root, [("mag mijn poffertjeskraam op de kermis staan", "ask_permit/events"),
                                  ("waar vraag ik een standplaats op de weekmarkt aan", "ask_permit/events")],
                  by="a.jansen")
