@@ -55,13 +55,14 @@ def _wait(condition, timeout: float, what: str, tree: list[psutil.Process] | Non
 
 
 def _describe(procs: list[psutil.Process]) -> str:
+    alive = set(_alive(procs))
     out = []
     for p in procs:
-        try:
-            if p.is_running() and p.status() != psutil.STATUS_ZOMBIE:
-                out.append(f"{p.pid} {p.status()} {' '.join(p.cmdline())[:120]}")
-        except psutil.NoSuchProcess:
-            pass
+        if p.pid in alive:
+            try:
+                out.append(f"{p.pid} {' '.join(p.cmdline())[:120]}")
+            except psutil.NoSuchProcess:
+                pass
     return "; ".join(out) or "-"
 
 

@@ -3,6 +3,8 @@ running assistant switched to the new model; and writing the files for versionin
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 
 from bot.services import audit, glossary_files, publish
@@ -20,29 +22,26 @@ def _ctx():
     return ctx()
 
 
-def _waiting(c) -> list:
+def _last_published(c) -> datetime | None:
+    """When the last successful publication started (None before the first one)."""
+    return next((j.created_at for j in publish.jobs(c.factory, 50) if j.status == "klaar"), None)
+
+
+def _waiting(c, since: datetime | None) -> list:
     """Approved entries changed since the last successful publication."""
-    done = [j for j in publish.jobs(c.factory, 50) if j.status == "klaar"]
-    since = done[0].created_at if done else None
-    entries = c.store.active()
     if since is None:
         return []
-    return [e for e in entries if e.reviewed_at and e.reviewed_at > since]
+    return [e for e in c.store.active() if e.reviewed_at and e.reviewed_at > since]
 
 
-def _linked_waiting(c) -> list:
+def _linked_waiting(c, since: datetime | None) -> list:
     """Questions linked in the inbox since the last successful publication started, or, before
     the first one, since the newest model was made (`make train`). The same second counts as
     waiting: better once too often than an editor who thinks a question is learned."""
-    from datetime import datetime, timezone
-
     from bot.services import training
 
     rows = training.examples(c.factory)
-    done = [j for j in publish.jobs(c.factory, 50) if j.status == "klaar"]
-    if done:
-        since = done[0].created_at
-    else:
+    if since is None:
         newest = c.publisher.newest_model() if c.publisher is not None else None
         if newest is None:
             return rows
@@ -54,8 +53,10 @@ def _linked_waiting(c) -> list:
 @requires(*EDITORS)
 def index():
     c = _ctx()
+    since = _last_published(c)
     return render_template("publiceren/index.html", jobs=publish.jobs(c.factory),
-                           waiting=_waiting(c), linked=_linked_waiting(c), enabled=c.publisher is not None,
+                           waiting=_waiting(c, since), linked=_linked_waiting(c, since),
+                           enabled=c.publisher is not None,
                            can_switch=bool(c.publisher and c.publisher.token))
 
 
