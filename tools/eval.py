@@ -160,6 +160,56 @@ def load_examples(paths: Iterable[Path]) -> list[Example]:
     return examples
 
 
+def overlapping_examples(
+    train: Sequence[Example], tests: Sequence[Example]
+) -> list[tuple[Example, Example]]:
+    """(training example, test sentence) pairs that are too alike to call the test held out.
+
+    The rule is the inbox's (``bot.services.training.overlaps`` on ``privacy.normalise``d text):
+    equal, one inside the other (4+ words), or nearly the same letters. For speed, only the
+    pairs that rule could accept are given to it: those with a shared run of four words, and
+    those whose letter counts agree for 90% (``SequenceMatcher.quick_ratio``, an upper bound
+    of the ratio the rule needs), found with numpy over all test sentences at once.
+    """
+    import numpy as np
+
+    from bot.services import privacy, training
+
+    test_by_norm: dict[str, Example] = {}
+    for ex in tests:
+        test_by_norm.setdefault(privacy.normalise(ex.text), ex)
+    norms = list(test_by_norm)
+    train_norms = [privacy.normalise(ex.text) for ex in train]
+    alphabet = {c: i for i, c in enumerate(sorted({c for t in norms + train_norms for c in t}))}
+
+    def counts(text: str) -> Any:
+        vec = np.zeros(len(alphabet), dtype=np.int32)
+        for c in text:
+            vec[alphabet[c]] += 1
+        return vec
+
+    matrix = np.stack([counts(t) for t in norms]) if norms else np.zeros((0, len(alphabet)), np.int32)
+    lengths = matrix.sum(axis=1)
+    four_grams: dict[tuple[str, ...], set[int]] = defaultdict(set)
+    for i, t in enumerate(norms):
+        words = t.split()
+        for k in range(len(words) - 3):
+            four_grams[tuple(words[k : k + 4])].add(i)
+
+    pairs: list[tuple[Example, Example]] = []
+    for ex, norm in zip(train, train_norms, strict=True):
+        vec = counts(norm)
+        common = np.minimum(matrix, vec).sum(axis=1)
+        candidates = set(np.nonzero(2 * common >= 0.9 * (lengths + len(norm)))[0].tolist())
+        words = norm.split()
+        for k in range(len(words) - 3):
+            candidates |= four_grams.get(tuple(words[k : k + 4]), set())
+        hit = next((norms[i] for i in sorted(candidates) if training.overlaps(norm, norms[i])), None)
+        if hit is not None:
+            pairs.append((ex, test_by_norm[hit]))
+    return pairs
+
+
 def examples_to_yaml(examples: Sequence[Example], header: str = "") -> str:
     groups: dict[str, list[str]] = defaultdict(list)
     for ex in examples:
@@ -555,6 +605,22 @@ def parse_all(model_path: str, texts: Sequence[str]) -> list[dict[str, Any]]:
     return asyncio.run(run())
 
 
+def timed_parse_all(model_path: str, texts: Sequence[str]) -> tuple[list[dict[str, Any]], float]:
+    """``parse_all`` and the process CPU milliseconds per sentence it took (loading excluded:
+    the first sentence warms the model up and is parsed again)."""
+    from rasa.core.agent import Agent
+
+    async def run() -> tuple[list[dict[str, Any]], float]:
+        agent = Agent.load(model_path)
+        if texts:
+            await agent.parse_message(texts[0])
+        start = time.process_time()
+        out = [await agent.parse_message(t) for t in texts]
+        return out, (time.process_time() - start) * 1000 / max(1, len(texts))
+
+    return asyncio.run(run())
+
+
 def nlu_training_yaml() -> str:
     """All NLU training data (data/nlu/*.yml, incl. lookup tables and synonyms) in one file."""
     from rasa.shared.nlu.training_data.loading import load_data
@@ -571,6 +637,7 @@ def fold_training_files(train_part: Sequence[Example], extras: str) -> dict[str,
 class PipelineResult:
     name: str
     train_seconds: float = 0.0
+    parse_cpu_ms: float = 0.0  # process CPU per parsed sentence (all threads)
     sets: dict[str, dict[str, Any]] = field(default_factory=dict)
     subanswers: dict[str, dict[str, Any]] = field(default_factory=dict)
     cv: dict[str, Any] = field(default_factory=dict)
@@ -595,7 +662,7 @@ def evaluate_pipeline(
     log(f"[{name}] trained in {result.train_seconds:.0f} s; scoring the test sets ...")
     names = list(test_sets)
     texts = [ex.text for n in names for ex in test_sets[n]]
-    parses = parse_all(model, texts)
+    parses, result.parse_cpu_ms = timed_parse_all(model, texts)
     pos = 0
     for set_name in names:
         examples = test_sets[set_name]
@@ -754,7 +821,7 @@ def _pct_pairs(sub: dict[str, Any]) -> str:
 
 
 def result_json(r: PipelineResult) -> dict[str, Any]:
-    return {"train_seconds": r.train_seconds, "sets": r.sets, "subanswers": r.subanswers, "cv": r.cv}
+    return {"train_seconds": r.train_seconds, "parse_cpu_ms": r.parse_cpu_ms, "sets": r.sets, "subanswers": r.subanswers, "cv": r.cv}
 
 
 def final_set_runs(previous: Path) -> int:
@@ -785,6 +852,11 @@ def candidate_pipelines(config: dict[str, Any]) -> dict[str, list[dict[str, Any]
     return {
         "without spaCy (WhitespaceTokenizer)": no_spacy,
         "char n-grams 2-5": char_25,
+        # Lighter DIET (issue #12: DIET is most of the NLU's CPU per message).
+        "DIET without transformer": replace(chosen, "DIETClassifier", number_of_transformer_layers=0),
+        "DIET one transformer layer of 128": replace(
+            chosen, "DIETClassifier", number_of_transformer_layers=1, transformer_size=128
+        ),
         **{
             f"DIET {epochs} epochs": replace(chosen, "DIETClassifier", epochs=epochs)
             for epochs in (30, 50, 100)
@@ -812,6 +884,52 @@ def set_eval_environment(env: MutableMapping[str, str]) -> None:
     env.setdefault("RASA_MAX_CACHE_SIZE", "0")
 
 
+def selection_markdown(results: Sequence[PipelineResult], meta: dict[str, Any]) -> str:
+    """The report of ``--selection-only``: figures of every pipeline on the selection set and
+    its typo copy, and the chosen pipeline's errors there (the final set is not in it)."""
+    lines = ["# NLU selection-set check", ""]
+    lines.append(
+        f"Training examples: {meta['train_examples']}. Selection set: {meta['selection_examples']} "
+        "examples (`tests/nlu/test_set.yml`) and its typo copy. The final set was not used "
+        "(`python -m tools.eval --selection-only`)."
+    )
+    lines += ["", "| pipeline | set | accuracy | macro-F1 | deployed acc | OOS recall | parse CPU ms | train s |"]
+    lines.append("|---|---|---|---|---|---|---|---|")
+    for r in results:
+        for set_name, st in r.sets.items():
+            lines.append(
+                f"| {r.name} | {set_name} | {_pct(st['accuracy'])} | {_pct(st['macro_f1'])} | "
+                f"{_pct(st['deployed']['accuracy'])} | {_pct(st['oos_recall_at']['chosen']['recall'])} | "
+                f"{r.parse_cpu_ms:.1f} | {r.train_seconds:.0f} |"
+            )
+        if r.cv:
+            lines.append(f"| {r.name} | cross-validation ({r.cv['folds']} folds) | {_pct(r.cv['accuracy'])} "
+                         f"| {_pct(r.cv['macro_f1'])} | {_pct(r.cv['deployed']['accuracy'])} | | | |")
+    chosen = results[0]
+    for set_name, sub in chosen.subanswers.items():
+        lines.append(f"- sub-answer accuracy, {set_name}: {_pct(sub['accuracy'])} ({sub['n']} topic examples)")
+    for set_name in chosen.sets:
+        lines += ["", f"## Errors: {chosen.name}, {set_name}", "", "| text | gold | predicted | deployed | conf |"]
+        lines.append("|---|---|---|---|---|")
+        for err in chosen.sets[set_name].get("errors", []):
+            text = err["text"].replace("|", "/")
+            lines.append(
+                f"| {text} | {err['gold']} | {err['predicted']} | {err['deployed']} | {err['confidence']:.2f} |"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def write_selection_report(results: Sequence[PipelineResult], meta: dict[str, Any], out: Path) -> int:
+    report = {"meta": meta, "pipelines": {r.name: result_json(r) for r in results}}
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "selection.json").write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
+    md = selection_markdown(results, meta)
+    (out / "selection.md").write_text(md, encoding="utf-8")
+    print(md)
+    print(f"Rapport: {out / 'selection.md'} en {out / 'selection.json'} ({meta['minutes']:.1f} minuten).")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m tools.eval",
@@ -821,7 +939,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--folds", type=int, default=5, help="aantal folds voor cross-validatie (0 = geen)")
     parser.add_argument("--no-baseline", action="store_true", help="sla de standaardpipeline over")
-    parser.add_argument("--candidates", action="store_true", help="vergelijk ook alternatieve pipelines (selectieset)")
+    parser.add_argument(
+        "--candidates", nargs="*", metavar="NAAM",
+        help="vergelijk ook alternatieve pipelines (selectieset); met namen: alleen de kandidaten "
+        "waarvan de naam dit stuk tekst bevat",
+    )  # fmt: skip
+    parser.add_argument(
+        "--selection-only", action="store_true",
+        help="alleen de selectieset: de eindtoets wordt niet gebruikt en niet geteld; schrijft "
+        "selection.json en selection.md met de fouten van de selectieset",
+    )  # fmt: skip
     parser.add_argument("--write-typos", action="store_true", help="schrijf alleen de twee typo-bestanden")
     parser.add_argument("--out", type=Path, default=REPORT_DIR, help="map voor nlu.json en nlu.md")
     args = parser.parse_args(argv)
@@ -844,9 +971,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     test_sets = {
         "selection": load_examples([TEST_SET]),
         "selection_typos": load_examples([TYPO_SET]),
-        "final": load_examples([FINAL_SET]),
-        "final_typos": load_examples([FINAL_TYPO_SET]),
     }
+    if not args.selection_only:
+        test_sets["final"] = load_examples([FINAL_SET])
+        test_sets["final_typos"] = load_examples([FINAL_TYPO_SET])
     nlu_files = sorted(NLU_DIR.glob("*.yml"))
     train_examples = load_examples(nlu_files)
     extras = nlu_extras_yaml(nlu_files)
@@ -854,7 +982,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     config = load_config()
     thresholds = {"chosen": fallback_thresholds(config["pipeline"])}
     base_thresholds = {**thresholds, "own": fallback_thresholds(baseline_pipeline())}
-    runs = final_set_runs(args.out / "nlu.json") + 1
+    runs = final_set_runs(args.out / "nlu.json") + (0 if args.selection_only else 1)
     started = time.monotonic()
     results: list[PipelineResult] = []
     with tempfile.TemporaryDirectory(prefix="gemeentetolk-eval-") as tmp:
@@ -866,21 +994,33 @@ def main(argv: Sequence[str] | None = None) -> int:
         )  # fmt: skip
         results.append(chosen)
         baseline = None
-        if not args.no_baseline:
+        if not (args.no_baseline or args.selection_only):
             baseline = evaluate_pipeline(
                 "baseline (Rasa default_config.yml)", baseline_config(config), train_yaml,
                 test_sets, base_thresholds, subanswers=False, workdir=work / "baseline",
             )  # fmt: skip
             results.append(baseline)
-        if args.candidates:
+        if args.candidates is not None:
             selection_only = {k: v for k, v in test_sets.items() if not SETS[k][0]}
-            for i, (name, pipeline) in enumerate(candidate_pipelines(config).items()):
+            chosen_candidates = {
+                name: pipeline for name, pipeline in candidate_pipelines(config).items()
+                if not args.candidates or any(part in name for part in args.candidates)
+            }  # fmt: skip
+            for i, (name, pipeline) in enumerate(chosen_candidates.items()):
                 results.append(
                     evaluate_pipeline(
                         name, with_pipeline(config, pipeline), train_yaml, selection_only,
                         thresholds, subanswers=False, workdir=work / f"candidate{i}",
                     )  # fmt: skip
                 )
+    if args.selection_only:
+        selection_meta = {
+            "train_examples": len(train_examples),
+            "selection_examples": len(test_sets["selection"]),
+            "folds": args.folds,
+            "minutes": (time.monotonic() - started) / 60,
+        }
+        return write_selection_report(results, selection_meta, args.out)
     checks = target_check(chosen, baseline)
     meta = {
         "train_examples": len(train_examples),

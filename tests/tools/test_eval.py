@@ -75,6 +75,40 @@ def test_no_test_sentence_is_copied_into_the_training_data(source):
     assert not copies, f"test sentences in data/nlu/: {copies[:5]}"
 
 
+def test_no_training_example_overlaps_a_test_sentence():
+    """Held out means more than no exact copy: by the inbox's own rule (punctuation, a typo or a
+    sentence inside a longer one), no training example may be too alike to a test sentence."""
+    train = nlu_eval.load_examples(sorted(nlu_eval.NLU_DIR.glob("*.yml")))
+    tests = nlu_eval.load_examples(list(nlu_eval.TYPO_FILES) + list(nlu_eval.TYPO_FILES.values()))
+    pairs = nlu_eval.overlapping_examples(train, tests)
+    assert not pairs, "remove from data/nlu/: " + "; ".join(f"{a.markup!r} ~ {b.text!r}" for a, b in pairs[:8])
+
+
+def test_overlapping_examples_finds_near_copies_and_only_those():
+    def ex(text: str, intent: str = "greet") -> nlu_eval.Example:
+        return nlu_eval.Example(text, intent, intent, (), text)
+
+    tests = [
+        ex("Bedankt!", "thanks"),
+        ex("hoe schrijf ik mijn bedrijf in bij de kvk", "ask_starting_business"),
+        ex("wat is een zienswijze", "define_term"),
+    ]
+    train = [
+        ex("bedankt", "thanks"),  # punctuation only
+        ex("hoe schrijf ik mijn bedrijf in bij kvk"),  # one word less
+        ex("wat is een zienswijze en hoe dien ik die in"),  # the test sentence inside it
+        ex("hoe schrijf ik me in"),  # shares words, not four in a row
+        ex("wat is een raamovereenkomst"),  # shares three words
+        ex("dank je wel"),
+    ]
+    found = [(a.text, b.text) for a, b in nlu_eval.overlapping_examples(train, tests)]
+    assert found == [
+        ("bedankt", "Bedankt!"),
+        ("hoe schrijf ik mijn bedrijf in bij kvk", "hoe schrijf ik mijn bedrijf in bij de kvk"),
+        ("wat is een zienswijze en hoe dien ik die in", "wat is een zienswijze"),
+    ]
+
+
 def test_final_set_has_every_sub_answer():
     final = nlu_eval.load_examples([nlu_eval.FINAL_SET])
     train = nlu_eval.load_examples(sorted(nlu_eval.NLU_DIR.glob("*.yml")))
@@ -210,12 +244,14 @@ def test_candidates_vary_one_thing_and_never_repeat_the_chosen_pipeline():
     assert chosen not in candidates.values()
     diet_epochs = {
         name: next(c["epochs"] for c in p if c["name"] == "DIETClassifier")
-        for name, p in candidates.items() if name.startswith("DIET ")
+        for name, p in candidates.items() if name.startswith("DIET ") and name.endswith(" epochs")
     }
     chosen_epochs = next(c["epochs"] for c in chosen if c["name"] == "DIETClassifier")
     assert chosen_epochs not in diet_epochs.values()
     assert len(diet_epochs) == 2 and all(f"DIET {e} epochs" == n for n, e in diet_epochs.items())
     assert "without spaCy (WhitespaceTokenizer)" in candidates and "char n-grams 2-5" in candidates
+    light = next(c for c in candidates["DIET without transformer"] if c["name"] == "DIETClassifier")
+    assert light["number_of_transformer_layers"] == 0 and light["epochs"] == chosen_epochs
 
 
 def test_eval_turns_rasas_training_cache_off_so_training_times_are_real():
@@ -280,6 +316,7 @@ def test_main_writes_reports_without_the_final_sets_errors(tmp_path, monkeypatch
 
     monkeypatch.setattr(nlu_eval, "train_model", fake_train)
     monkeypatch.setattr(nlu_eval, "parse_all", lambda model, texts: [_fake_parse(t) for t in texts])
+    monkeypatch.setattr(nlu_eval, "timed_parse_all", lambda model, texts: ([_fake_parse(t) for t in texts], 1.5))
     monkeypatch.setattr(nlu_eval, "nlu_training_yaml", lambda: "nlu: []")
     monkeypatch.setattr(nlu_eval, "set_eval_environment", lambda env: None)
     code = nlu_eval.main(["--folds", "2", "--out", str(tmp_path)])
@@ -309,3 +346,37 @@ def test_main_writes_reports_without_the_final_sets_errors(tmp_path, monkeypatch
     nlu_eval.main(["--folds", "0", "--no-baseline", "--out", str(tmp_path)])
     again = json.loads((tmp_path / "nlu.json").read_text(encoding="utf-8"))
     assert again["meta"]["final_set_runs"] == 2
+
+
+def test_selection_only_never_parses_the_final_set_nor_counts_it(tmp_path, monkeypatch):
+    parsed: list[str] = []
+    trained: list[str] = []
+
+    def fake_parse(model, texts):
+        parsed.extend(texts)
+        return [_fake_parse(t) for t in texts], 2.0
+
+    def fake_train(config, files, workdir, name):
+        trained.append(str(workdir.name))
+        return name, 1.0
+
+    monkeypatch.setattr(nlu_eval, "train_model", fake_train)
+    monkeypatch.setattr(nlu_eval, "timed_parse_all", fake_parse)
+    monkeypatch.setattr(nlu_eval, "nlu_training_yaml", lambda: "nlu: []")
+    monkeypatch.setattr(nlu_eval, "set_eval_environment", lambda env: None)
+    (tmp_path / "nlu.json").write_text(json.dumps({"meta": {"final_set_runs": 2}}), encoding="utf-8")
+    code = nlu_eval.main(
+        ["--selection-only", "--folds", "0", "--candidates", "without transformer", "--out", str(tmp_path)]
+    )
+    assert code == 0
+    assert trained == ["chosen", "candidate0"]  # no baseline; only the named candidate
+    selection = {ex.text for ex in nlu_eval.load_examples([nlu_eval.TEST_SET, nlu_eval.TYPO_SET])}
+    final = {ex.text for ex in nlu_eval.load_examples([nlu_eval.FINAL_SET, nlu_eval.FINAL_TYPO_SET])}
+    assert parsed and set(parsed) <= selection and not (set(parsed) & (final - selection))
+    report = json.loads((tmp_path / "selection.json").read_text(encoding="utf-8"))
+    assert set(report["pipelines"]) == {"chosen (config.yml)", "DIET without transformer"}
+    assert report["pipelines"]["chosen (config.yml)"]["parse_cpu_ms"] == 2.0
+    assert set(report["pipelines"]["chosen (config.yml)"]["sets"]) == {"selection", "selection_typos"}
+    md = (tmp_path / "selection.md").read_text(encoding="utf-8")
+    assert "## Errors: chosen (config.yml), selection" in md
+    assert json.loads((tmp_path / "nlu.json").read_text(encoding="utf-8"))["meta"]["final_set_runs"] == 2
