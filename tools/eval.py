@@ -907,7 +907,8 @@ def selection_markdown(results: Sequence[PipelineResult], meta: dict[str, Any]) 
                          f"| {_pct(r.cv['macro_f1'])} | {_pct(r.cv['deployed']['accuracy'])} | | | |")
     chosen = results[0]
     for set_name, sub in chosen.subanswers.items():
-        lines.append(f"- sub-answer accuracy, {set_name}: {_pct(sub['accuracy'])} ({sub['n']} topic examples)")
+        if sub["n"]:  # the selection set's topic questions carry no sub-answer key
+            lines.append(f"- sub-answer accuracy, {set_name}: {_pct(sub['accuracy'])} ({sub['n']} topic examples)")
     for set_name in chosen.sets:
         lines += ["", f"## Errors: {chosen.name}, {set_name}", "", "| text | gold | predicted | deployed | conf |"]
         lines.append("|---|---|---|---|---|")
