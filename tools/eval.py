@@ -832,6 +832,13 @@ def final_set_runs(previous: Path) -> int:
         return 0
 
 
+def previous_final_set_runs(out: Path) -> int:
+    """The most final-set runs any earlier report in ``out`` counted: ``nlu.json`` and the
+    re-checks kept in ``out/recheck/`` (a re-check is a run of the final set too)."""
+    reports = [out / "nlu.json", *sorted((out / "recheck").glob("*.json"))]
+    return max(final_set_runs(path) for path in reports)
+
+
 def candidate_pipelines(config: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     """Alternatives to the chosen pipeline, compared with ``--candidates`` (held-out sets only)."""
     chosen = config["pipeline"]
@@ -983,7 +990,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     config = load_config()
     thresholds = {"chosen": fallback_thresholds(config["pipeline"])}
     base_thresholds = {**thresholds, "own": fallback_thresholds(baseline_pipeline())}
-    runs = final_set_runs(args.out / "nlu.json") + (0 if args.selection_only else 1)
+    runs = previous_final_set_runs(args.out) + (0 if args.selection_only else 1)
     started = time.monotonic()
     results: list[PipelineResult] = []
     with tempfile.TemporaryDirectory(prefix="gemeentetolk-eval-") as tmp:

@@ -381,3 +381,15 @@ def test_selection_only_never_parses_the_final_set_nor_counts_it(tmp_path, monke
     md = (tmp_path / "selection.md").read_text(encoding="utf-8")
     assert "## Errors: chosen (config.yml), selection" in md
     assert json.loads((tmp_path / "nlu.json").read_text(encoding="utf-8"))["meta"]["final_set_runs"] == 2
+
+
+def test_a_recheck_kept_in_reports_counts_as_a_run_of_the_final_set(tmp_path):
+    (tmp_path / "nlu.json").write_text(json.dumps({"meta": {"final_set_runs": 1}}), encoding="utf-8")
+    assert nlu_eval.previous_final_set_runs(tmp_path) == 1
+    (tmp_path / "recheck").mkdir()
+    (tmp_path / "recheck" / "nlu-2026-12-02.json").write_text(
+        json.dumps({"meta": {"final_set_runs": 2}}), encoding="utf-8"
+    )
+    (tmp_path / "recheck" / "broken.json").write_text("{", encoding="utf-8")
+    assert nlu_eval.previous_final_set_runs(tmp_path) == 2
+    assert nlu_eval.previous_final_set_runs(tmp_path / "empty") == 0
