@@ -1,8 +1,10 @@
-"""action_answer: answer a topic question and show who can help, in one action call.
+"""action_answer: answer a topic question, show who can help and (once, where it fits) offer
+the social enterprise register, in one action call.
 
 Thin adapter: the answer comes from ``bot.services.answers.build_answer`` (general text, local
-details, glossary bridge), the contact card from ``bot.services.routing.card_step``. The
-explained glossary terms travel with the answer message (``custom.terms``).
+details, glossary bridge), the contact card from ``bot.services.routing.card_step``, the offer
+from ``bot.services.register.offer_after_answer``. The explained glossary terms travel with the
+answer message (``custom.terms``).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import context
-from bot.services import answers, facts, feedback, routing
+from bot.services import answers, facts, feedback, register, routing
 
 
 class ActionAnswer(Action):
@@ -60,4 +62,12 @@ class ActionAnswer(Action):
             events.append(SlotSet("municipality_asked", True))
         if slug:
             events.append(SlotSet("municipality", slug))
+        # The register offer comes last. register_offer_open is set after every answer, so a
+        # "ja" only joins right after the offer (data/rules/register.yml).
+        offered_before = bool(tracker.get_slot("register_offered"))
+        if register.offer_after_answer(result.topic, result.subtopic, message.get("text"), offered_before):
+            dispatcher.utter_message(text=register.OFFER_TEXT, buttons=[dict(b) for b in register.OFFER_BUTTONS])
+            events += [SlotSet("register_offered", True), SlotSet("register_offer_open", True)]
+        else:
+            events.append(SlotSet("register_offer_open", None))
         return events

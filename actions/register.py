@@ -1,4 +1,4 @@
-"""The social enterprise register in the chat: offer once, ask (only with consent), save,
+"""The social enterprise register in the chat: decline the offer, ask (only with consent), save,
 stop, withdraw. Thin adapters over bot.services.register; personal data never goes to the log."""
 
 from __future__ import annotations
@@ -12,50 +12,19 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import context
-from bot.services import contact, learning, register, routing
+from bot.services import contact, learning, register
 
 FORM_SLOTS = ["register_consent", "register_name", "register_kvk", "register_theme",
               "register_mission", "register_email", "requested_slot", "register_offer_open"]
 _YES = re.compile(r"^(ja|jawel|ja hoor|ja graag|graag|dat mag|akkoord|ok(e|é)?|prima|goed|ik ga akkoord)\b", re.I)
 _NO = re.compile(r"^(nee|neen|liever niet|niet akkoord|geen toestemming)\b", re.I)
-_SOCIAL = re.compile(r"sociale? (onderneming|ondernemer|bedrijf|werkplaats)|social enterprise|"
-                     r"maatschappelijke? (onderneming|impact)|impact ?onderneming|social return", re.I)
-
-OFFER = ("Heb je een sociale onderneming? De gemeente wil graag weten welke sociale ondernemingen "
-         "er zijn. Dan kan ze je uitnodigen voor kansen en netwerken. Wil je je onderneming bekend "
-         "maken bij de gemeente? Dat mag, het hoeft niet. Ik vraag het maar één keer.")
 
 
 def _reset() -> list[dict[str, Any]]:
     return [SlotSet(name, None) for name in FORM_SLOTS]
 
 
-def is_social_context(topic: str | None, subtopic: str | None, text: str) -> bool:
-    """An answer about social return or networks, starting a social enterprise, or a question
-    that names one (a social enterprise, or a kind of enterprise such as a zorgboerderij)."""
-    if topic in ("social_return", "network"):
-        return True
-    if topic == "starting_business" and subtopic == "social_enterprise":
-        return True
-    return bool(_SOCIAL.search(text or "")) or routing.is_case(text)
-
-
-class ActionOfferRegister(Action):
-    def name(self) -> str:
-        return "action_offer_register"
-
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
-        done = [SlotSet("register_context", None)]
-        text = (tracker.latest_message or {}).get("text") or ""
-        if tracker.get_slot("register_offered") or not is_social_context(
-                tracker.get_slot("topic"), tracker.get_slot("subtopic"), text):
-            return [*done, SlotSet("register_offer_open", None)]
-        dispatcher.utter_message(text=OFFER, buttons=[
-            {"title": "Ja, meld mijn onderneming aan", "payload": "/register_join"},
-            {"title": "Nee, dank je", "payload": "/deny"}])
-        return [*done, SlotSet("register_offered", True), SlotSet("register_offer_open", True)]
-
-
+# The offer itself is made by action_answer (actions/answers.py, bot.services.register.offer_after_answer).
 class ActionDeclineRegister(Action):
     def name(self) -> str:
         return "action_decline_register"

@@ -28,6 +28,7 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
+from bot.services import routing
 from bot.services.contact import clean_email, clean_text
 from bot.services.db import unit_of_work
 from bot.services.learning_models import SocialEnterprise
@@ -56,6 +57,40 @@ PRIVACY_TEXT = (
     "Na {years} jaar halen we ze weg. Je kunt ze altijd eerder weghalen: zeg 'haal mijn "
     "gegevens weg' of gebruik de link in de bevestiging."
 )
+
+
+# The offer after an answer (action_answer): once per conversation, only after these topics.
+OFFER_TOPICS = ("social_return", "network", "starting_business")
+OFFER_TEXT = (
+    "Heb je een sociale onderneming? De gemeente wil graag weten welke sociale ondernemingen "
+    "er zijn. Dan kan ze je uitnodigen voor kansen en netwerken. Wil je je onderneming bekend "
+    "maken bij de gemeente? Dat mag, het hoeft niet. Ik vraag het maar één keer."
+)
+OFFER_BUTTONS = (
+    {"title": "Ja, meld mijn onderneming aan", "payload": "/register_join"},
+    {"title": "Nee, dank je", "payload": "/deny"},
+)
+_SOCIAL = re.compile(
+    r"sociale? (onderneming|ondernemer|bedrijf|werkplaats)|social enterprise|"
+    r"maatschappelijke? (onderneming|impact)|impact ?onderneming|social return",
+    re.I,
+)
+
+
+def is_social_context(topic: str | None, subtopic: str | None, text: str | None) -> bool:
+    """An answer about social return or networks, starting a social enterprise, or a question
+    that names one (a social enterprise, or a kind of enterprise such as a zorgboerderij)."""
+    if topic in ("social_return", "network"):
+        return True
+    if topic == "starting_business" and subtopic == "social_enterprise":
+        return True
+    return bool(_SOCIAL.search(text or "")) or routing.is_case(text or "")
+
+
+def offer_after_answer(topic: str | None, subtopic: str | None, text: str | None, offered_before: bool) -> bool:
+    """Whether the answer to this question ends with the register offer: after an answer about
+    social return, networks or starting an enterprise, in a social context, and only once."""
+    return topic in OFFER_TOPICS and not offered_before and is_social_context(topic, subtopic, text)
 
 
 def privacy_text(retention_days: int = DEFAULT_RETENTION_DAYS) -> str:

@@ -77,7 +77,8 @@ def test_action_answer_sends_sub_answer_card_and_sets_slots(domain, testdorp, no
 def test_action_answer_uses_metadata_municipality_when_slot_empty(domain, testdorp, no_glossary):
     latest = {"intent": {"name": "ask_network"}, "entities": [], "metadata": {"municipality": "testdorp"}}
     dispatcher = CollectingDispatcher()
-    events = ActionAnswer().run(dispatcher, make_tracker(latest), domain)
+    # offered before, so the card is the last message
+    events = ActionAnswer().run(dispatcher, make_tracker(latest, slots={"register_offered": True}), domain)
     assert SlotSet("municipality", "testdorp") in events
     assert SlotSet("subtopic", topics.TOPICS["network"].default_subanswer) in events
     assert "Gemeente Testdorp" in dispatcher.messages[-1]["text"]
@@ -165,3 +166,46 @@ def test_action_answer_with_an_expired_fact_gives_the_notice_and_the_card(domain
     dispatcher = CollectingDispatcher()
     ActionAnswer().run(dispatcher, make_tracker(latest, slots={"municipality": "testdorp"}), {})
     assert "€ 216.000" in dispatcher.messages[0]["text"]
+
+
+def _ask(intent: str, key: str, text: str) -> dict:
+    return {
+        "text": text,
+        "intent": {"name": intent, "confidence": 0.95},
+        "entities": [],
+        "response_selector": {"default": {"response": {"intent_response_key": key}, "ranking": []}},
+    }
+
+
+def test_action_answer_offers_the_register_once_in_the_same_call(domain, testdorp, no_glossary):
+    """The offer comes after the answer and its card, in the same action call (no second
+    action), and only once per conversation."""
+    latest = _ask("ask_social_return", "ask_social_return/what_is", "hoe werkt social return bij een opdracht")
+    dispatcher = CollectingDispatcher()
+    events = ActionAnswer().run(dispatcher, make_tracker(latest, slots={"municipality": "testdorp"}), domain)
+    last = dispatcher.messages[-1]
+    assert "sociale onderneming" in last["text"] and "één keer" in last["text"]
+    assert [b["payload"] for b in last["buttons"]] == ["/register_join", "/deny"]
+    assert any(m["text"].startswith("Contact bij Gemeente Testdorp") for m in dispatcher.messages[:-1])
+    assert SlotSet("register_offered", True) in events and SlotSet("register_offer_open", True) in events
+
+    again = CollectingDispatcher()
+    slots = {"municipality": "testdorp", "register_offered": True, "register_offer_open": True}
+    events = ActionAnswer().run(again, make_tracker(latest, slots=slots), domain)
+    assert not any("één keer" in m["text"] for m in again.messages)
+    assert SlotSet("register_offer_open", None) in events and SlotSet("register_offered", True) not in events
+
+
+def test_action_answer_closes_an_open_offer_after_any_other_answer(domain, testdorp, no_glossary):
+    latest = _ask("ask_subsidy", "ask_subsidy/apply", "hoe vraag ik subsidie aan")
+    dispatcher = CollectingDispatcher()
+    slots = {"municipality": "testdorp", "register_offer_open": True}
+    events = ActionAnswer().run(dispatcher, make_tracker(latest, slots=slots), domain)
+    assert SlotSet("register_offer_open", None) in events
+    assert not any("één keer" in m["text"] for m in dispatcher.messages)
+    # a starter who is no social enterprise gets no offer either
+    starter = _ask("ask_starting_business", "ask_starting_business/legal_form", "welke rechtsvorm past bij mij")
+    quiet = CollectingDispatcher()
+    events = ActionAnswer().run(quiet, make_tracker(starter, slots={"municipality": "testdorp"}), domain)
+    assert not any("één keer" in m["text"] for m in quiet.messages)
+    assert SlotSet("register_offer_open", None) in events

@@ -16,12 +16,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.register import (
     ActionAskRegisterConsent,
     ActionAskRegisterTheme,
-    ActionOfferRegister,
     ActionSubmitRegister,
     ActionWithdrawRegister,
     ValidateRegisterForm,
-    is_social_context,
 )
+from bot.services.register import is_social_context, offer_after_answer
 from tests.support.db import migrated_sqlite
 
 SLOTS = {"register_consent": True, "register_name": "Kringloop De Ring", "register_kvk": "12345678",
@@ -56,14 +55,12 @@ def rows(db: Path) -> list[tuple]:
 
 
 def test_offered_once_and_only_in_a_social_context():
-    messages, slots = run(ActionOfferRegister(), tracker("hoe werkt social return", {"topic": "social_return"}))
-    assert "sociale onderneming" in messages[0]["text"] and "één keer" in messages[0]["text"]
-    assert [b["payload"] for b in messages[0]["buttons"]] == ["/register_join", "/deny"]
-    assert slots == {"register_context": None, "register_offered": True, "register_offer_open": True}
-    again, slots = run(ActionOfferRegister(), tracker("en netwerken?", {"topic": "network", "register_offered": True}))
-    assert again == [] and slots["register_offer_open"] is None
-    none, _ = run(ActionOfferRegister(), tracker("hoe start ik", {"topic": "starting_business", "subtopic": "register"}))
-    assert none == []
+    assert offer_after_answer("social_return", "what_is", "hoe werkt social return", offered_before=False)
+    assert not offer_after_answer("network", "find_network", "en netwerken?", offered_before=True)
+    assert not offer_after_answer("starting_business", "register", "hoe start ik", offered_before=False)
+    assert offer_after_answer("starting_business", "social_enterprise", "", offered_before=False)
+    # only after the three register topics, even when the question names a social enterprise
+    assert not offer_after_answer("procurement", "bidding", "ik heb een sociale onderneming", offered_before=False)
     assert is_social_context("starting_business", "social_enterprise", "")
     assert is_social_context("starting_business", "register", "ik begin een zorgboerderij")
     assert not is_social_context("starting_business", "legal_form", "welke rechtsvorm past bij mij")

@@ -70,8 +70,8 @@ def test_the_contact_card_names_the_right_desk(stack, municipality, question, de
     assert cards and desk in cards[-1], [m.get("text") for m in reply]
 
 
-# One plain question per topic, twice: the second time the register is not offered again (the
-# silent run of action_offer_register). Every turn ends with the answer (and card), never with
+# One plain question per topic, twice: the second time action_answer does not offer the register
+# again. Every turn ends with the answer (and card), never with
 # Rasa's "Sorry, dat begreep ik niet goed" after it, and the user's message stays in the tracker
 # (action_default_fallback would revert it).
 PER_TOPIC = {
