@@ -72,8 +72,9 @@ def template_db(tmp_path_factory) -> Path:
 def ws_engine(ws_settings, template_db):
     from bot.services import profiles
     from bot.services.db import make_engine
+    from tests.support.db import copy_sqlite
 
-    shutil.copy(template_db, ws_settings.root / "var" / "gemeentetolk.db")
+    copy_sqlite(template_db, ws_settings.root / "var" / "gemeentetolk.db")
     engine = make_engine(ws_settings.db_url)
     yield engine
     engine.dispose()

@@ -67,12 +67,13 @@ def live(tmp_path_factory, template_db):
     from bot.services.publish import Publisher
     from bot.workspace.app import create_app
     from bot.workspace.server import serve_in_thread
+    from tests.support.db import copy_sqlite
 
     tmp = tmp_path_factory.mktemp("learning")
     db = tmp / "gemeentetolk.db"
     # A database made by `gemeentetolk setup` in this run, as on a fresh machine: the one in
     # var/ may hold a developer's edits (a drifted glossary once hid a Publiceren bug here).
-    shutil.copy(template_db, db)
+    copy_sqlite(template_db, db)
     ws_port = free_port()
     base = settings_on_free_ports()
     settings = dataclasses.replace(
