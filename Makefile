@@ -91,13 +91,11 @@ $(STAMP)/db: $(STAMP)/install $(DB_INPUTS)
 train: $(STAMP)/train
 # bot.plugins.quiet: Rasa's own command line, with the known third-party warnings dropped
 # (bot/services/noise.py), so a real warning stands out. Rasa shows the epochs as it trains.
+TRAIN_CMD = PYTHONHASHSEED=0 flock var/train.lock $(PY) -m bot.plugins.quiet train --config config.yml --domain bot/domain --data data --out models
 $(STAMP)/train: $(STAMP)/nlp $(TRAIN_INPUTS)
 	@echo "== Stap 5/5: model trainen (alleen als de trainingsdata veranderde; de eerste keer 5-15 minuten)"
 	@# The stamp gets the time training started, so a file edited during training trains again.
-	@started="$$(date '+%Y-%m-%d %H:%M:%S.%N')"; \
-	echo "PYTHONHASHSEED=0 flock var/train.lock $(PY) -m bot.plugins.quiet train --config config.yml --domain bot/domain --data data --out models"; \
-	PYTHONHASHSEED=0 flock var/train.lock $(PY) -m bot.plugins.quiet train --config config.yml --domain bot/domain --data data --out models \
-	&& touch -d "$$started" $@
+	@started="$$(date '+%Y-%m-%d %H:%M:%S.%N')"; echo '$(TRAIN_CMD)'; $(TRAIN_CMD) && touch -d "$$started" $@
 
 # --- tests ----------------------------------------------------------------
 lint: install

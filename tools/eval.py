@@ -596,18 +596,12 @@ def train_model(
 
 
 def parse_all(model_path: str, texts: Sequence[str]) -> list[dict[str, Any]]:
-    from rasa.core.agent import Agent
-
-    async def run() -> list[dict[str, Any]]:
-        agent = Agent.load(model_path)
-        return [await agent.parse_message(t) for t in texts]
-
-    return asyncio.run(run())
+    return timed_parse_all(model_path, texts)[0]
 
 
 def timed_parse_all(model_path: str, texts: Sequence[str]) -> tuple[list[dict[str, Any]], float]:
-    """``parse_all`` and the process CPU milliseconds per sentence it took (loading excluded:
-    the first sentence warms the model up and is parsed again)."""
+    """The parse of every text by the model, and the process CPU milliseconds per sentence it
+    took (loading excluded: the first sentence warms the model up and is parsed again)."""
     from rasa.core.agent import Agent
 
     async def run() -> tuple[list[dict[str, Any]], float]:
@@ -806,14 +800,20 @@ def markdown_report(results: list[PipelineResult], checks: dict[str, Any], meta:
             lines.append(f"- {set_name}: {_pairs(s['confusions'])}")
         if r.cv:
             lines.append(f"- cross-validation: {_pairs(r.cv['confusions'])}")
-    lines += ["", f"## Selection-set errors: {chosen.name}", "", "| text | gold | predicted | deployed | conf |"]
-    lines.append("|---|---|---|---|---|")
-    for err in chosen.sets["selection"].get("errors", []):
+    lines += ["", f"## Selection-set errors: {chosen.name}", ""]
+    lines += error_table(chosen.sets["selection"].get("errors", []))
+    return "\n".join(lines) + "\n"
+
+
+def error_table(errors: Sequence[dict[str, Any]]) -> list[str]:
+    """Markdown table lines of a set's errors (only ever the selection set's)."""
+    lines = ["| text | gold | predicted | deployed | conf |", "|---|---|---|---|---|"]
+    for err in errors:
         text = err["text"].replace("|", "/")
         lines.append(
             f"| {text} | {err['gold']} | {err['predicted']} | {err['deployed']} | {err['confidence']:.2f} |"
         )
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def _pct_pairs(sub: dict[str, Any]) -> str:
@@ -917,13 +917,8 @@ def selection_markdown(results: Sequence[PipelineResult], meta: dict[str, Any]) 
         if sub["n"]:  # the selection set's topic questions carry no sub-answer key
             lines.append(f"- sub-answer accuracy, {set_name}: {_pct(sub['accuracy'])} ({sub['n']} topic examples)")
     for set_name in chosen.sets:
-        lines += ["", f"## Errors: {chosen.name}, {set_name}", "", "| text | gold | predicted | deployed | conf |"]
-        lines.append("|---|---|---|---|---|")
-        for err in chosen.sets[set_name].get("errors", []):
-            text = err["text"].replace("|", "/")
-            lines.append(
-                f"| {text} | {err['gold']} | {err['predicted']} | {err['deployed']} | {err['confidence']:.2f} |"
-            )
+        lines += ["", f"## Errors: {chosen.name}, {set_name}", ""]
+        lines += error_table(chosen.sets[set_name].get("errors", []))
     return "\n".join(lines) + "\n"
 
 
@@ -990,7 +985,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     config = load_config()
     thresholds = {"chosen": fallback_thresholds(config["pipeline"])}
     base_thresholds = {**thresholds, "own": fallback_thresholds(baseline_pipeline())}
-    runs = previous_final_set_runs(args.out) + (0 if args.selection_only else 1)
     started = time.monotonic()
     results: list[PipelineResult] = []
     with tempfile.TemporaryDirectory(prefix="gemeentetolk-eval-") as tmp:
@@ -1030,6 +1024,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         }
         return write_selection_report(results, selection_meta, args.out)
     checks = target_check(chosen, baseline)
+    runs = previous_final_set_runs(args.out) + 1
     meta = {
         "train_examples": len(train_examples),
         "selection_examples": len(test_sets["selection"]),
