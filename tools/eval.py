@@ -1,13 +1,17 @@
 """NLU benchmark (``make eval``): the chosen pipeline (config.yml) against Rasa's default.
 
-Two kinds of test sets, each with a copy that has one seeded keyboard typo per sentence:
+Three kinds of test sets, each with a copy that has one seeded keyboard typo per sentence:
 
 - the **selection set** ``tests/nlu/test_set.yml`` (+ ``test_set_typos.yml``): it was used to
   choose the pipeline and may be used to improve the training data. Its errors are listed.
+- the **development set** ``tests/nlu/dev_set.yml`` (+ ``dev_set_typos.yml``): the retired
+  final set of 2026-12-01. After three final runs it was no longer clean, so it became a second
+  set to choose with. Its errors are listed too.
 - the **final set** ``tests/nlu/final_set.yml`` (+ ``final_set_typos.yml``): written without
-  seeing the training data and never used for a choice. The targets are checked here. The
-  report shows only aggregate figures, per-intent F1 and confusion counts: its individual
-  errors are never printed or stored, so no one tunes on them.
+  seeing the training data or the other sets, and never used for a choice. The targets are
+  checked here. The report shows only aggregate figures, per-intent F1 and confusion counts:
+  its individual errors are never printed or stored, so no one tunes on them. Each report
+  records which final set it scored (``final_set_id``) and how often that set was run.
 
 Trainings (7, about 30-50 minutes on 2 shared cores):
 
@@ -31,8 +35,8 @@ share of topic examples for which the assistant picks the right sub-answer.
 
     python -m tools.eval                 # the benchmark, writes reports/nlu.json and reports/nlu.md
     python -m tools.eval --folds 0       # no cross-validation
-    python -m tools.eval --candidates    # also compare alternative pipelines on the selection set
-    python -m tools.eval --write-typos   # only (re)write the two typo files
+    python -m tools.eval --candidates    # also compare alternative pipelines (selection and dev sets)
+    python -m tools.eval --write-typos   # only (re)write the three typo files
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import copy
+import hashlib
 import importlib.util
 import json
 import logging
@@ -64,9 +69,12 @@ DOMAIN_DIR = ROOT / "bot" / "domain"
 CONFIG = ROOT / "config.yml"
 TEST_SET = ROOT / "tests" / "nlu" / "test_set.yml"  # the selection set
 TYPO_SET = ROOT / "tests" / "nlu" / "test_set_typos.yml"
+DEV_SET = ROOT / "tests" / "nlu" / "dev_set.yml"  # the retired final set, now for selection too
+DEV_TYPO_SET = ROOT / "tests" / "nlu" / "dev_set_typos.yml"
 FINAL_SET = ROOT / "tests" / "nlu" / "final_set.yml"
 FINAL_TYPO_SET = ROOT / "tests" / "nlu" / "final_set_typos.yml"
-TYPO_FILES = {TEST_SET: TYPO_SET, FINAL_SET: FINAL_TYPO_SET}
+TYPO_FILES = {TEST_SET: TYPO_SET, DEV_SET: DEV_TYPO_SET, FINAL_SET: FINAL_TYPO_SET}
+ALL_TEST_FILES = (TEST_SET, TYPO_SET, DEV_SET, DEV_TYPO_SET, FINAL_SET, FINAL_TYPO_SET)
 REPORT_DIR = ROOT / "reports"
 TYPO_SEED = 20261128
 FOLD_SEED = 42
@@ -77,10 +85,12 @@ ENTITY = "term"
 # The targets of issue #11, all on the final set.
 TARGETS = {"final_accuracy": 0.95, "final_typos_accuracy": 0.92, "final_oos_recall": 0.9}
 
-# The four scored sets: name -> (is it the final set, description).
+# The six scored sets: name -> (is it the final set, description).
 SETS = {
     "selection": (False, "selection set (tests/nlu/test_set.yml)"),
     "selection_typos": (False, "selection set with typos (tests/nlu/test_set_typos.yml)"),
+    "dev": (False, "development set, the retired final set (tests/nlu/dev_set.yml)"),
+    "dev_typos": (False, "development set with typos (tests/nlu/dev_set_typos.yml)"),
     "final": (True, "final set (tests/nlu/final_set.yml)"),
     "final_typos": (True, "final set with typos (tests/nlu/final_set_typos.yml)"),
 }
@@ -730,15 +740,17 @@ def markdown_report(results: list[PipelineResult], checks: dict[str, Any], meta:
     t_ours = meta["thresholds"]["chosen"]
     lines = ["# NLU benchmark", ""]
     lines.append(
-        f"Training examples: {meta['train_examples']}. Selection set (used to choose the pipeline): "
-        f"{meta['selection_examples']} examples (`tests/nlu/test_set.yml`). Final set (never used "
-        f"for a choice; the targets are checked here): {meta['final_examples']} examples "
-        "(`tests/nlu/final_set.yml`). Each has a copy with one seeded typo per sentence. "
+        f"Training examples: {meta['train_examples']}. Two sets to choose with (their errors are "
+        f"listed below): the selection set, {meta['selection_examples']} examples "
+        f"(`tests/nlu/test_set.yml`), and the development set, {meta.get('dev_examples', 0)} examples "
+        "(`tests/nlu/dev_set.yml`, the retired final set). Final set (never used for a choice; the "
+        f"targets are checked here): {meta['final_examples']} examples (`tests/nlu/final_set.yml`, "
+        f"id {meta.get('final_set_id', '-')}). Each has a copy with one seeded typo per sentence. "
         f"Cross-validation: {meta['folds']} folds (same lookups, synonyms and regexes as the full "
         "training). Intents scored on their base intent. `classifier` = best real intent; "
         "`deployed` = with the FallbackClassifier (nlu_fallback when unsure). Baseline: the "
         "pipeline of Rasa's own `default_config.yml`. The final set's individual errors are not "
-        f"shown. Final set evaluated {meta['final_set_runs']} time(s) so far."
+        f"shown. This final set evaluated {meta['final_set_runs']} time(s) so far."
     )
     if checks:
         lines += ["", "## Targets (chosen pipeline, final set)", "", "| figure | value | target | met | baseline | better |"]
@@ -778,15 +790,19 @@ def markdown_report(results: list[PipelineResult], checks: dict[str, Any], meta:
         lines += ["", "## Sub-answers (ResponseSelector, chosen pipeline)", ""]
         lines += ["| set | topic examples | sub-answer accuracy |", "|---|---|---|"]
         for set_name, sub in chosen.subanswers.items():
-            lines.append(f"| {set_name} | {sub['n']} | {_pct(sub['accuracy'])} |")
+            if sub["n"]:  # the selection set's topic questions carry no sub-answer key
+                lines.append(f"| {set_name} | {sub['n']} | {_pct(sub['accuracy'])} |")
         final_sub = chosen.subanswers.get("final")
         if final_sub:
             lines += ["", "| topic intent (final set) | accuracy | examples |", "|---|---|---|"]
             for intent, v in final_sub["per_intent"].items():
                 lines.append(f"| {intent} | {_pct(v['accuracy'])} | {v['n']} |")
         for set_name, sub in chosen.subanswers.items():
-            lines.append(f"- most confused sub-answers, {set_name}: {_pct_pairs(sub)}")
-    for set_name in ("final", "selection"):
+            if sub["n"]:
+                lines.append(f"- most confused sub-answers, {set_name}: {_pct_pairs(sub)}")
+    for set_name in ("final", "dev", "selection"):
+        if set_name not in results[0].sets:
+            continue
         lines += ["", f"## Per-intent F1 ({SETS[set_name][1]}, classifier)", ""]
         intents = sorted(results[0].sets[set_name]["per_intent"])
         lines.append("| intent | " + " | ".join(r.name for r in results) + " |")
@@ -800,13 +816,15 @@ def markdown_report(results: list[PipelineResult], checks: dict[str, Any], meta:
             lines.append(f"- {set_name}: {_pairs(s['confusions'])}")
         if r.cv:
             lines.append(f"- cross-validation: {_pairs(r.cv['confusions'])}")
-    lines += ["", f"## Selection-set errors: {chosen.name}", ""]
-    lines += error_table(chosen.sets["selection"].get("errors", []))
+    for set_name in ("selection", "dev"):
+        if set_name in chosen.sets:
+            lines += ["", f"## Errors, {SETS[set_name][1]}: {chosen.name}", ""]
+            lines += error_table(chosen.sets[set_name].get("errors", []))
     return "\n".join(lines) + "\n"
 
 
 def error_table(errors: Sequence[dict[str, Any]]) -> list[str]:
-    """Markdown table lines of a set's errors (only ever the selection set's)."""
+    """Markdown table lines of a set's errors (never the final set's: it keeps none)."""
     lines = ["| text | gold | predicted | deployed | conf |", "|---|---|---|---|---|"]
     for err in errors:
         text = err["text"].replace("|", "/")
@@ -824,19 +842,27 @@ def result_json(r: PipelineResult) -> dict[str, Any]:
     return {"train_seconds": r.train_seconds, "parse_cpu_ms": r.parse_cpu_ms, "sets": r.sets, "subanswers": r.subanswers, "cv": r.cv}
 
 
-def final_set_runs(previous: Path) -> int:
-    """How often the final set was evaluated before, from the previous report (0 when none)."""
+def final_set_id(path: Path = FINAL_SET) -> str:
+    """Which final set a report scored: the first 12 hex digits of the file's SHA-256. A final
+    set that is replaced (or edited) is a new final set, and its runs are counted from 0."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+
+
+def final_set_runs(previous: Path, set_id: str) -> int:
+    """How often the final set ``set_id`` was evaluated before, from an earlier report (0 when
+    none, or when that report scored another final set)."""
     try:
-        return int(json.loads(previous.read_text(encoding="utf-8"))["meta"]["final_set_runs"])
+        meta = json.loads(previous.read_text(encoding="utf-8"))["meta"]
+        return int(meta["final_set_runs"]) if meta.get("final_set_id") == set_id else 0
     except (OSError, ValueError, KeyError, TypeError):
         return 0
 
 
-def previous_final_set_runs(out: Path) -> int:
-    """The most final-set runs any earlier report in ``out`` counted: ``nlu.json`` and the
-    re-checks kept in ``out/recheck/`` (a re-check is a run of the final set too)."""
+def previous_final_set_runs(out: Path, set_id: str) -> int:
+    """The most runs of the final set ``set_id`` any earlier report in ``out`` counted:
+    ``nlu.json`` and the re-checks kept in ``out/recheck/`` (a re-check is a run too)."""
     reports = [out / "nlu.json", *sorted((out / "recheck").glob("*.json"))]
-    return max(final_set_runs(path) for path in reports)
+    return max(final_set_runs(path, set_id) for path in reports)
 
 
 def candidate_pipelines(config: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
@@ -892,13 +918,15 @@ def set_eval_environment(env: MutableMapping[str, str]) -> None:
 
 
 def selection_markdown(results: Sequence[PipelineResult], meta: dict[str, Any]) -> str:
-    """The report of ``--selection-only``: figures of every pipeline on the selection set and
-    its typo copy, and the chosen pipeline's errors there (the final set is not in it)."""
+    """The report of ``--selection-only``: figures of every pipeline on the selection and
+    development sets and their typo copies, and the chosen pipeline's errors there (the final
+    set is not in it)."""
     lines = ["# NLU selection-set check", ""]
     lines.append(
         f"Training examples: {meta['train_examples']}. Selection set: {meta['selection_examples']} "
-        "examples (`tests/nlu/test_set.yml`) and its typo copy. The final set was not used "
-        "(`python -m tools.eval --selection-only`)."
+        f"examples (`tests/nlu/test_set.yml`); development set (the retired final set): "
+        f"{meta.get('dev_examples', 0)} examples (`tests/nlu/dev_set.yml`); each with its typo copy. "
+        "The final set was not used (`python -m tools.eval --selection-only`)."
     )
     lines += ["", "| pipeline | set | accuracy | macro-F1 | deployed acc | OOS recall | parse CPU ms | train s |"]
     lines.append("|---|---|---|---|---|---|---|---|")
@@ -950,9 +978,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--selection-only", action="store_true",
         help="alleen de selectieset: de eindtoets wordt niet gebruikt en niet geteld; schrijft "
-        "selection.json en selection.md met de fouten van de selectieset",
+        "selection.json en selection.md met de fouten van de selectie- en ontwikkelset",
     )  # fmt: skip
-    parser.add_argument("--write-typos", action="store_true", help="schrijf alleen de twee typo-bestanden")
+    parser.add_argument("--write-typos", action="store_true", help="schrijf alleen de drie typo-bestanden")
     parser.add_argument("--out", type=Path, default=REPORT_DIR, help="map voor nlu.json en nlu.md")
     args = parser.parse_args(argv)
 
@@ -974,6 +1002,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     test_sets = {
         "selection": load_examples([TEST_SET]),
         "selection_typos": load_examples([TYPO_SET]),
+        "dev": load_examples([DEV_SET]),
+        "dev_typos": load_examples([DEV_TYPO_SET]),
     }
     if not args.selection_only:
         test_sets["final"] = load_examples([FINAL_SET])
@@ -1019,12 +1049,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         selection_meta = {
             "train_examples": len(train_examples),
             "selection_examples": len(test_sets["selection"]),
+            "dev_examples": len(test_sets["dev"]),
             "folds": args.folds,
             "minutes": (time.monotonic() - started) / 60,
         }
         return write_selection_report(results, selection_meta, args.out)
     checks = target_check(chosen, baseline)
-    runs = previous_final_set_runs(args.out) + 1
+    set_id = final_set_id()
+    runs = previous_final_set_runs(args.out, set_id) + 1
     meta = {
         "train_examples": len(train_examples),
         "selection_examples": len(test_sets["selection"]),
@@ -1033,7 +1065,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "typo_seed": TYPO_SEED,
         "thresholds": {k: list(v) for k, v in base_thresholds.items()},
         "baseline_config_file": "rasa/engine/recipes/config_files/default_config.yml",
+        "final_set_id": set_id,
         "final_set_runs": runs,
+        "dev_examples": len(test_sets["dev"]),
         "minutes": (time.monotonic() - started) / 60,
     }
     report = {"meta": meta, "targets": checks, "pipelines": {r.name: result_json(r) for r in results}}

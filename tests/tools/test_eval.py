@@ -38,7 +38,9 @@ def test_typo_keeps_annotation_valid_and_changes_one_word():
         assert sum(changed) <= 1 or len(text.split()) != len(clean.split())
 
 
-@pytest.mark.parametrize("source", [nlu_eval.TEST_SET, nlu_eval.FINAL_SET], ids=["selection", "final"])
+@pytest.mark.parametrize(
+    "source", [nlu_eval.TEST_SET, nlu_eval.DEV_SET, nlu_eval.FINAL_SET], ids=["selection", "dev", "final"]
+)
 def test_typos_are_deterministic_and_committed_file_is_current(source):
     test = nlu_eval.load_examples([source])
     assert nlu_eval.typo_examples(test) == nlu_eval.typo_examples(test)
@@ -66,8 +68,8 @@ def test_held_out_set_covers_every_intent_with_15_examples():
 
 
 @pytest.mark.parametrize(
-    "source", [nlu_eval.TEST_SET, nlu_eval.TYPO_SET, nlu_eval.FINAL_SET, nlu_eval.FINAL_TYPO_SET],
-    ids=["selection", "selection_typos", "final", "final_typos"],
+    "source", nlu_eval.ALL_TEST_FILES,
+    ids=["selection", "selection_typos", "dev", "dev_typos", "final", "final_typos"],
 )
 def test_no_test_sentence_is_copied_into_the_training_data(source):
     train_texts = {_norm(ex.text) for ex in nlu_eval.load_examples(sorted(nlu_eval.NLU_DIR.glob("*.yml")))}
@@ -115,6 +117,16 @@ def test_final_set_has_every_sub_answer():
     train = nlu_eval.load_examples(sorted(nlu_eval.NLU_DIR.glob("*.yml")))
     sub_answers = {ex.full_intent for ex in train if "/" in ex.full_intent}
     assert sub_answers and sub_answers <= {ex.full_intent for ex in final}
+
+
+def test_final_set_is_held_out_from_the_sets_used_for_choices():
+    """The final set shares no sentence (by the inbox's rule) with the selection or development
+    set: a pipeline chosen on those must not have seen a final sentence's near-copy."""
+    others = nlu_eval.load_examples([nlu_eval.TEST_SET, nlu_eval.DEV_SET])
+    final = nlu_eval.load_examples([nlu_eval.FINAL_SET])
+    assert len(final) >= 500
+    pairs = nlu_eval.overlapping_examples(others, final)
+    assert not pairs, "reword in the final set: " + "; ".join(repr(b.text) for _, b in pairs[:5])
 
 
 def test_stratified_folds_partition_and_balance():
@@ -326,7 +338,11 @@ def test_main_writes_reports_without_the_final_sets_errors(tmp_path, monkeypatch
     md = (tmp_path / "nlu.md").read_text(encoding="utf-8")
     assert [n for n, _ in trained] == ["full", "fold1", "fold2", "full"]
     assert trained[1][1] == ["examples.yml", "extras.yml"]
-    selection = [ex.text for ex in nlu_eval.load_examples([nlu_eval.TEST_SET, nlu_eval.TYPO_SET])]
+    selection = [
+        ex.text for ex in nlu_eval.load_examples(
+            [nlu_eval.TEST_SET, nlu_eval.TYPO_SET, nlu_eval.DEV_SET, nlu_eval.DEV_TYPO_SET]
+        )
+    ]
     final_texts = [
         ex.text for ex in nlu_eval.load_examples([nlu_eval.FINAL_SET, nlu_eval.FINAL_TYPO_SET])
         if len(ex.text) > 12 and not any(ex.text in s for s in selection)
@@ -339,9 +355,11 @@ def test_main_writes_reports_without_the_final_sets_errors(tmp_path, monkeypatch
     assert not [t for t in final_texts if t in blob]
     for pipeline in report["pipelines"].values():
         assert "errors" not in pipeline["sets"]["final"] and "errors" not in pipeline["sets"]["final_typos"]
-        assert pipeline["sets"]["selection"]["errors"]
+        assert pipeline["sets"]["selection"]["errors"] and pipeline["sets"]["dev"]["errors"]
     assert set(report["targets"]) == {"final_accuracy", "final_typos_accuracy", "final_oos_recall"}
     assert report["meta"]["final_set_runs"] == 1
+    assert report["meta"]["final_set_id"] == nlu_eval.final_set_id()
+    assert "## Errors, development set" in md
     assert report["pipelines"]["chosen (config.yml)"]["subanswers"]["final"]["n"] > 0
     assert "own" in report["pipelines"]["baseline (Rasa default_config.yml)"]["sets"]["final"]["oos_recall_at"]
     nlu_eval.main(["--folds", "0", "--no-baseline", "--out", str(tmp_path)])
@@ -365,31 +383,59 @@ def test_selection_only_never_parses_the_final_set_nor_counts_it(tmp_path, monke
     monkeypatch.setattr(nlu_eval, "timed_parse_all", fake_parse)
     monkeypatch.setattr(nlu_eval, "nlu_training_yaml", lambda: "nlu: []")
     monkeypatch.setattr(nlu_eval, "set_eval_environment", lambda env: None)
-    (tmp_path / "nlu.json").write_text(json.dumps({"meta": {"final_set_runs": 2}}), encoding="utf-8")
+    meta = {"final_set_runs": 2, "final_set_id": nlu_eval.final_set_id()}
+    (tmp_path / "nlu.json").write_text(json.dumps({"meta": meta}), encoding="utf-8")
     code = nlu_eval.main(
         ["--selection-only", "--folds", "0", "--candidates", "without transformer", "--out", str(tmp_path)]
     )
     assert code == 0
     assert trained == ["chosen", "candidate0"]  # no baseline; only the named candidate
-    selection = {ex.text for ex in nlu_eval.load_examples([nlu_eval.TEST_SET, nlu_eval.TYPO_SET])}
+    selection = {
+        ex.text for ex in nlu_eval.load_examples(
+            [nlu_eval.TEST_SET, nlu_eval.TYPO_SET, nlu_eval.DEV_SET, nlu_eval.DEV_TYPO_SET]
+        )
+    }
     final = {ex.text for ex in nlu_eval.load_examples([nlu_eval.FINAL_SET, nlu_eval.FINAL_TYPO_SET])}
     assert parsed and set(parsed) <= selection and not (set(parsed) & (final - selection))
     report = json.loads((tmp_path / "selection.json").read_text(encoding="utf-8"))
     assert set(report["pipelines"]) == {"chosen (config.yml)", "DIET without transformer"}
     assert report["pipelines"]["chosen (config.yml)"]["parse_cpu_ms"] == 2.0
-    assert set(report["pipelines"]["chosen (config.yml)"]["sets"]) == {"selection", "selection_typos"}
+    assert set(report["pipelines"]["chosen (config.yml)"]["sets"]) == {
+        "selection", "selection_typos", "dev", "dev_typos"
+    }
     md = (tmp_path / "selection.md").read_text(encoding="utf-8")
-    assert "## Errors: chosen (config.yml), selection" in md
+    assert "## Errors: chosen (config.yml), selection" in md and "## Errors: chosen (config.yml), dev" in md
     assert json.loads((tmp_path / "nlu.json").read_text(encoding="utf-8"))["meta"]["final_set_runs"] == 2
 
 
 def test_a_recheck_kept_in_reports_counts_as_a_run_of_the_final_set(tmp_path):
-    (tmp_path / "nlu.json").write_text(json.dumps({"meta": {"final_set_runs": 1}}), encoding="utf-8")
-    assert nlu_eval.previous_final_set_runs(tmp_path) == 1
+    (tmp_path / "nlu.json").write_text(
+        json.dumps({"meta": {"final_set_runs": 1, "final_set_id": "abc"}}), encoding="utf-8"
+    )
+    assert nlu_eval.previous_final_set_runs(tmp_path, "abc") == 1
     (tmp_path / "recheck").mkdir()
     (tmp_path / "recheck" / "nlu-2026-12-02.json").write_text(
-        json.dumps({"meta": {"final_set_runs": 2}}), encoding="utf-8"
+        json.dumps({"meta": {"final_set_runs": 2, "final_set_id": "abc"}}), encoding="utf-8"
     )
     (tmp_path / "recheck" / "broken.json").write_text("{", encoding="utf-8")
-    assert nlu_eval.previous_final_set_runs(tmp_path) == 2
-    assert nlu_eval.previous_final_set_runs(tmp_path / "empty") == 0
+    assert nlu_eval.previous_final_set_runs(tmp_path, "abc") == 2
+    assert nlu_eval.previous_final_set_runs(tmp_path / "empty", "abc") == 0
+
+
+def test_runs_of_a_replaced_final_set_are_not_counted_for_the_new_one(tmp_path):
+    # Reports of the retired final set carry another id (or none: they predate the id).
+    (tmp_path / "nlu.json").write_text(json.dumps({"meta": {"final_set_runs": 3}}), encoding="utf-8")
+    (tmp_path / "recheck").mkdir()
+    (tmp_path / "recheck" / "old.json").write_text(
+        json.dumps({"meta": {"final_set_runs": 4, "final_set_id": "old"}}), encoding="utf-8"
+    )
+    assert nlu_eval.previous_final_set_runs(tmp_path, "new") == 0
+    assert nlu_eval.previous_final_set_runs(tmp_path, "old") == 4
+
+
+def test_final_set_id_changes_with_the_file(tmp_path):
+    a, b = tmp_path / "a.yml", tmp_path / "b.yml"
+    a.write_text("nlu: []\n", encoding="utf-8")
+    b.write_text("nlu: []\n# reworded\n", encoding="utf-8")
+    assert nlu_eval.final_set_id(a) == nlu_eval.final_set_id(a) != nlu_eval.final_set_id(b)
+    assert len(nlu_eval.final_set_id(a)) == 12
