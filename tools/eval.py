@@ -882,7 +882,7 @@ def candidate_pipelines(config: dict[str, Any]) -> dict[str, list[dict[str, Any]
     for comp in char_25:
         if comp.get("analyzer") == "char_wb":
             comp.update(min_ngram=2, max_ngram=5)
-    return {
+    candidates = {
         "without spaCy (WhitespaceTokenizer)": no_spacy,
         "char n-grams 2-5": char_25,
         # Lighter DIET (issue #12: DIET is most of the NLU's CPU per message).
@@ -890,12 +890,18 @@ def candidate_pipelines(config: dict[str, Any]) -> dict[str, list[dict[str, Any]
         "DIET one transformer layer of 128": replace(
             chosen, "DIETClassifier", number_of_transformer_layers=1, transformer_size=128
         ),
+        # Rasa's default DIET transformer (the chosen pipeline until 2026-12-02).
+        "DIET two transformer layers of 256": replace(
+            chosen, "DIETClassifier", number_of_transformer_layers=2, transformer_size=256
+        ),
         **{
             f"DIET {epochs} epochs": replace(chosen, "DIETClassifier", epochs=epochs)
             for epochs in (30, 50, 100)
             if _epochs(chosen, "DIETClassifier") != epochs
         },
     }
+    # A candidate that is the chosen pipeline itself would only repeat its training.
+    return {name: pipeline for name, pipeline in candidates.items() if pipeline != chosen}
 
 
 def _epochs(pipeline: list[dict[str, Any]], name: str) -> int | None:

@@ -263,6 +263,7 @@ def test_candidates_vary_one_thing_and_never_repeat_the_chosen_pipeline():
     assert chosen_epochs not in diet_epochs.values()
     assert len(diet_epochs) == 2 and all(f"DIET {e} epochs" == n for n, e in diet_epochs.items())
     assert "without spaCy (WhitespaceTokenizer)" in candidates and "char n-grams 2-5" in candidates
+    assert "DIET two transformer layers of 256" in candidates
     light = next(c for c in candidates["DIET without transformer"] if c["name"] == "DIETClassifier")
     assert light["number_of_transformer_layers"] == 0 and light["epochs"] == chosen_epochs
 
