@@ -34,6 +34,11 @@ COMPONENTS_NL = {
     "CountVectorsFeaturizer": "CountVectorsFeaturizer: telt woorden",
     "DIETClassifier": "DIETClassifier: een klein neuraal netwerk dat het onderwerp (intent) en begrippen herkent",
     "EntitySynonymMapper": "EntitySynonymMapper: zet een ander woord om naar de officiële term",
+    "RegexEntityExtractor": "RegexEntityExtractor: vindt begrippen uit de woordenlijst en namen van "
+    "gemeenten in de zin (vaste lijsten, geen gok)",
+    "bot.plugins.linear_nlu.LinearIntentClassifier": "LinearIntentClassifier: twee eenvoudige "
+    "rekenmodellen (lineaire modellen, geen neuraal netwerk) die het onderwerp (intent) en het "
+    "deelantwoord kiezen, op stukjes van 1 tot 4 letters en op woorden; het zegt ook hoe zeker het is",
     "ResponseSelector": "ResponseSelector: kiest het deelantwoord binnen een onderwerp",
     "bot.plugins.known_examples.KnownExampleClassifier": "KnownExampleClassifier: een zin die "
     "letterlijk in de trainingsvoorbeelden staat (ook een vraag die een redacteur in de inbox koppelde), "

@@ -64,6 +64,26 @@ KNOWN_WARNINGS: tuple[Known, ...] = (
     Known(r"The utterance 'utter_default' is not used in any story or rule", r".*/rasa/",
           "utter_default is said by Rasa's own action_default_fallback (config.yml: "
           "core_fallback_action_name), which no rule names."),
+    # Rasa's training-data checks know only its own components (rasa/shared/utils/io.py via
+    # rasa/graph_components/validators/default_recipe_validator.py). The project's
+    # LinearIntentClassifier learns the sub-answers, and the RegexEntityExtractor finds the
+    # entities from the lookup tables, so these three are false alarms for config.yml.
+    Known(r"You have defined training data with examples for training a response selector, "
+          r"but your NLU configuration does not include a response selector component",
+          r".*/rasa/",
+          "bot.plugins.linear_nlu.LinearIntentClassifier learns the sub-answers from these "
+          "examples; Rasa's check only knows its own ResponseSelector."),
+    Known(r"You have defined training data consisting of entity examples, but your NLU "
+          r"configuration does not include an entity extractor trained on your training data",
+          r".*/rasa/",
+          "The entities come from the lookup tables (RegexEntityExtractor); the annotations "
+          "in the examples are kept for make eval's entity score and for the glossary export."),
+    Known(r"You have defined training data consisting of lookup tables, but your NLU "
+          r"configuration does not include any components that uses the features created "
+          r"from the lookup table",
+          r".*/rasa/",
+          "RegexEntityExtractor uses the lookup tables directly (use_lookup_tables: true); "
+          "Rasa's check only looks for components that use them as features."),
 )
 
 _COMPILED = [(re.compile(k.message), re.compile(k.module)) for k in KNOWN_WARNINGS]

@@ -250,22 +250,22 @@ def test_cross_validation_folds_get_the_lookups_synonyms_and_regexes(tmp_path):
     assert td.lookup_tables and td.entity_synonyms
 
 
-def test_candidates_vary_one_thing_and_never_repeat_the_chosen_pipeline():
+def test_candidates_never_repeat_the_chosen_pipeline_and_keep_the_diet_one():
     config = nlu_eval.load_config()
     chosen = config["pipeline"]
     candidates = nlu_eval.candidate_pipelines(config)
     assert chosen not in candidates.values()
-    diet_epochs = {
-        name: next(c["epochs"] for c in p if c["name"] == "DIETClassifier")
-        for name, p in candidates.items() if name.startswith("DIET ") and name.endswith(" epochs")
-    }
-    chosen_epochs = next(c["epochs"] for c in chosen if c["name"] == "DIETClassifier")
-    assert chosen_epochs not in diet_epochs.values()
-    assert len(diet_epochs) == 2 and all(f"DIET {e} epochs" == n for n, e in diet_epochs.items())
-    assert "without spaCy (WhitespaceTokenizer)" in candidates and "char n-grams 2-5" in candidates
-    assert "DIET two transformer layers of 256" in candidates
-    light = next(c for c in candidates["DIET without transformer"] if c["name"] == "DIETClassifier")
-    assert light["number_of_transformer_layers"] == 0 and light["epochs"] == chosen_epochs
+    no_spacy = candidates["without spaCy (WhitespaceTokenizer)"]
+    assert [c["name"] for c in no_spacy][0] == "WhitespaceTokenizer"
+    assert {c["name"] for c in no_spacy} - {"WhitespaceTokenizer"} == {
+        c["name"] for c in chosen} - {"SpacyNLP", "SpacyTokenizer"}
+    diet = candidates["DIET and ResponseSelector (chosen until 2026-12-02)"]
+    names = [c["name"] for c in diet]
+    assert "DIETClassifier" in names and "ResponseSelector" in names
+    two = next(c for c in candidates["DIET two transformer layers of 256"] if c["name"] == "DIETClassifier")
+    assert (two["number_of_transformer_layers"], two["transformer_size"]) == (2, 256)
+    # Changing the candidate list must not change the pipeline it was copied from.
+    assert nlu_eval.DIET_PIPELINE == diet
 
 
 def test_eval_turns_rasas_training_cache_off_so_training_times_are_real():
@@ -310,9 +310,14 @@ def test_score_subanswers_counts_only_retrieval_intents_and_uses_the_assistants_
 
 def test_subanswer_measurement_keeps_the_response_selector():
     config = nlu_eval.load_config()
-    names = [c["name"] for c in nlu_eval.with_pipeline(config, config["pipeline"], keep_response_selector=True)["pipeline"]]
+    diet = nlu_eval.DIET_PIPELINE
+    names = [c["name"] for c in nlu_eval.with_pipeline(config, diet, keep_response_selector=True)["pipeline"]]
     assert "ResponseSelector" in names
-    assert "ResponseSelector" not in [c["name"] for c in nlu_eval.with_pipeline(config, config["pipeline"])["pipeline"]]
+    assert "ResponseSelector" not in [c["name"] for c in nlu_eval.with_pipeline(config, diet)["pipeline"]]
+    # The chosen pipeline picks its sub-answers in the intent classifier: nothing is dropped.
+    chosen = nlu_eval.with_pipeline(config, config["pipeline"])["pipeline"]
+    assert chosen == config["pipeline"]
+    assert "bot.plugins.linear_nlu.LinearIntentClassifier" in [c["name"] for c in chosen]
 
 
 def _fake_parse(text: str) -> dict:
@@ -387,7 +392,7 @@ def test_selection_only_never_parses_the_final_set_nor_counts_it(tmp_path, monke
     meta = {"final_set_runs": 2, "final_set_id": nlu_eval.final_set_id()}
     (tmp_path / "nlu.json").write_text(json.dumps({"meta": meta}), encoding="utf-8")
     code = nlu_eval.main(
-        ["--selection-only", "--folds", "0", "--candidates", "without transformer", "--out", str(tmp_path)]
+        ["--selection-only", "--folds", "0", "--candidates", "until 2026-12-02", "--out", str(tmp_path)]
     )
     assert code == 0
     assert trained == ["chosen", "candidate0"]  # no baseline; only the named candidate
@@ -399,7 +404,7 @@ def test_selection_only_never_parses_the_final_set_nor_counts_it(tmp_path, monke
     final = {ex.text for ex in nlu_eval.load_examples([nlu_eval.FINAL_SET, nlu_eval.FINAL_TYPO_SET])}
     assert parsed and set(parsed) <= selection and not (set(parsed) & (final - selection))
     report = json.loads((tmp_path / "selection.json").read_text(encoding="utf-8"))
-    assert set(report["pipelines"]) == {"chosen (config.yml)", "DIET without transformer"}
+    assert set(report["pipelines"]) == {"chosen (config.yml)", "DIET and ResponseSelector (chosen until 2026-12-02)"}
     assert report["pipelines"]["chosen (config.yml)"]["parse_cpu_ms"] == 2.0
     assert set(report["pipelines"]["chosen (config.yml)"]["sets"]) == {
         "selection", "selection_typos", "dev", "dev_typos"
