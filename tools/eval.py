@@ -787,7 +787,7 @@ def markdown_report(results: list[PipelineResult], checks: dict[str, Any], meta:
             )
         lines.append(f"| {r.name} | training seconds (all data) | {r.train_seconds:.0f} | | | | | | |")
     if chosen.subanswers:
-        lines += ["", "## Sub-answers (ResponseSelector, chosen pipeline)", ""]
+        lines += ["", "## Sub-answers (chosen pipeline)", ""]
         lines += ["| set | topic examples | sub-answer accuracy |", "|---|---|---|"]
         for set_name, sub in chosen.subanswers.items():
             if sub["n"]:  # the selection set's topic questions carry no sub-answer key

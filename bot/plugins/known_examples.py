@@ -1,7 +1,7 @@
 """A Rasa NLU component: a sentence the assistant was trained on gets the answer it was trained
-with, whatever DIET's confidence.
+with, whatever the intent classifier's confidence.
 
-It sits in ``config.yml`` after the ResponseSelector and before the FallbackClassifier. When
+It sits in ``config.yml`` after the intent classifier and before the FallbackClassifier. When
 the normalised text of a message equals a training example (``bot.services.training.
 example_index``), it sets the intent (confidence 1.0) and, for a topic, the sub-answer the
 example was written for. Otherwise it changes nothing.
@@ -9,8 +9,8 @@ example was written for. Otherwise it changes nothing.
 Why: the learning loop. An editor links a misunderstood question to the right answer in the
 inbox and publishes; Publiceren fine-tunes the model for a few epochs, which gives no
 guarantee that one new example among two thousand ends above the fallback threshold. With
-this component that exact question is answered as linked after every publish; DIET still
-generalises to other wordings.
+this component that exact question is answered as linked after every publish; the classifier
+still generalises to other wordings.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from bot.services import privacy
 from bot.services.training import example_index
 
 FILE = "known_examples.json"
-SELECTOR = "default"  # one ResponseSelector for every retrieval intent (config.yml)
+SELECTOR = "default"  # one sub-answer selector for every retrieval intent (config.yml)
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)

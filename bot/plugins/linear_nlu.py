@@ -24,8 +24,8 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
-from rasa.nlu.tokenizers.tokenizer import Tokenizer
 from rasa.nlu.constants import TOKENS_NAMES
+from rasa.nlu.tokenizers.tokenizer import Tokenizer
 from rasa.shared.nlu.constants import INTENT, INTENT_RESPONSE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
@@ -101,7 +101,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             return messages
         predictions = self.classifier.predict([sentence(m) for m in messages],
                                               ranking_length=int(self._config["ranking_length"]))
-        for message, pred in zip(messages, predictions):
+        for message, pred in zip(messages, predictions, strict=True):
             name, confidence = pred.intent_ranking[0]
             message.set(INTENT, {"name": name, "confidence": confidence}, add_to_output=True)
             message.set("intent_ranking", [{"name": n, "confidence": c} for n, c in pred.intent_ranking],

@@ -21,15 +21,13 @@ it reads back from the tracker store (hundreds per turn in a long conversation).
 name -> class lookup is kept in a dict; an unknown name refreshes the dict first, so event
 classes imported later are still found.
 
-``eager_build``: loading a model, ``RasaModel.load`` (DIET and the ResponseSelector) trains
-on one example "to build weights of the correct size", then loads the trained weights over
-them. That one step is traced into a TensorFlow graph with its gradients: on this machine
-46 of the 66 s a start took (cProfile of ``Agent.load``). Here that step runs eagerly (no
-tracing; the weights it makes are overwritten anyway), then the model is compiled again as
-Rasa configured it, so predictions and fine-tuning run exactly as before.
+``eager_build`` (removed 2026-12-02): it made ``RasaModel.load`` (DIET and the ResponseSelector)
+build its weights without tracing a TensorFlow graph. Since the NLU is a linear classifier
+(``bot/plugins/linear_nlu.py``) and the policies use no TensorFlow, no model of this kind is
+loaded any more, so it had nothing left to patch.
 
-The replacements are checked against Rasa's own behaviour in tests/bot/plugins/test_patches.py
-(for ``eager_build``: the predictions of one model loaded both ways). Only what pays stays:
+The replacements are checked against Rasa's own behaviour in tests/bot/plugins/test_patches.py.
+Only what pays stays:
 ``python -m tools.bench_patches`` measures each patch on its own (reports/patches.json).
 ``action_validator`` was removed once on 2026-12-02 after a bench run on a busy machine put it
 within the noise, and restored the same day when a py-spy profile and a direct measurement
@@ -43,26 +41,21 @@ from collections.abc import Iterable
 from typing import Any
 
 import rasa
-import tensorflow as tf
 from jsonschema.exceptions import best_match
 from jsonschema.validators import validator_for
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.constants import DOCS_BASE_URL
 from rasa.shared.core.events import Event
 from rasa.shared.utils.common import all_subclasses
-from rasa.utils.tensorflow.constants import LEARNING_RATE, RUN_EAGERLY
-from rasa.utils.tensorflow.data_generator import RasaBatchDataGenerator
-from rasa.utils.tensorflow.models import RasaModel
 
 log = logging.getLogger(__name__)
 
 # The Rasa release these replacements were written and tested against.
 RASA_VERSION = "3.6.21"
-PATCHES = ("action_validator", "event_lookup", "eager_build")  # = settings.KNOWN_PATCHES
+PATCHES = ("action_validator", "event_lookup")  # = settings.KNOWN_PATCHES
 
 _ORIGINAL_VALIDATE = RemoteAction._validate_action_result
 _ORIGINAL_RESOLVE = Event.resolve_by_type
-_ORIGINAL_LOAD = RasaModel.__dict__["load"]  # the classmethod object itself
 _validator: Any = None
 _event_types: dict[str, type[Event]] = {}
 
@@ -110,21 +103,6 @@ def resolve_by_type(type_name: str, default: type[Event] | None = None) -> type[
     return _ORIGINAL_RESOLVE(type_name, default)
 
 
-def _load_building_eagerly(cls, model_file_name, model_data_example, predict_data_example=None,
-                           finetune_mode=False, *args, **kwargs):
-    """``RasaModel.load`` of Rasa 3.6.21, with the one-example build step run eagerly."""
-    model = cls(*args, **kwargs)
-    learning_rate = kwargs.get("config", {}).get(LEARNING_RATE, 0.001)
-    run_eagerly = kwargs.get("config", {}).get(RUN_EAGERLY)
-    model.compile(optimizer=tf.keras.optimizers.Adam(learning_rate), run_eagerly=True)
-    model.fit(RasaBatchDataGenerator(model_data_example, batch_size=1), verbose=False)
-    model.compile(optimizer=model.optimizer, run_eagerly=run_eagerly)  # as Rasa compiled it
-    model.load_weights(model_file_name)
-    if not finetune_mode and predict_data_example:
-        model.run_inference(predict_data_example)  # traces the prediction graph, as Rasa does
-    return model
-
-
 class UnsupportedRasaVersion(RuntimeError):
     """The installed Rasa is not the release the patches were made for."""
 
@@ -149,8 +127,6 @@ def install(names: Iterable[str] = PATCHES, rasa_version: str | None = None) -> 
         RemoteAction._validate_action_result = validate_action_result
     if "event_lookup" in chosen:
         Event.resolve_by_type = staticmethod(resolve_by_type)
-    if "eager_build" in chosen:
-        RasaModel.load = classmethod(_load_building_eagerly)
     log.info("Rasa speed-ups installed: %s", ", ".join(chosen) or "none")
     return chosen
 
@@ -159,7 +135,6 @@ def uninstall() -> None:
     """Put Rasa's originals back (for tests that compare both)."""
     RemoteAction._validate_action_result = _ORIGINAL_VALIDATE
     Event.resolve_by_type = staticmethod(_ORIGINAL_RESOLVE)
-    RasaModel.load = _ORIGINAL_LOAD
 
 
 __all__ = ["PATCHES", "RASA_VERSION", "install", "uninstall", "validate_action_result"]

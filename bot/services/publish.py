@@ -134,7 +134,7 @@ class Publisher:
     nlu_path: Path = Path("data/nlu/glossary.yml")
     models_dir: Path = Path("models")
     finetune: bool = True
-    epoch_fraction: float = 0.1  # share of the epochs when fine-tuning (DIET 3, ResponseSelector 10)
+    epoch_fraction: float = 0.1  # share of the epochs when fine-tuning (Rasa's components with epochs; the linear classifier retrains in full)
     train_timeout: float = 3600.0  # a full training on 2 busy cores took more than 30 minutes
     # The training command (tests replace it); gets (publisher, previous model or None).
     train_command: Callable[[Publisher, Path | None], list[str]] | None = None

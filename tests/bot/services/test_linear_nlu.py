@@ -31,7 +31,7 @@ def _sentences(texts):
 
 @pytest.fixture(scope="module")
 def model():
-    texts, labels = zip(*DATA)
+    texts, labels = zip(*DATA, strict=True)
     return Classifier.train(_sentences(texts), list(labels))
 
 
@@ -84,7 +84,7 @@ def test_save_and_load_give_the_same_predictions_without_pickle(model, tmp_path)
     again = Classifier.load(tmp_path)
     texts = _sentences(["drempelwaarde europees", "hoi", "subsidie aanvragen hoe"])
     a, b = model.predict(texts), again.predict(texts)
-    for x, y in zip(a, b):
+    for x, y in zip(a, b, strict=True):
         assert [n for n, _ in x.intent_ranking] == [n for n, _ in y.intent_ranking]
         assert [c for _, c in x.intent_ranking] == pytest.approx([c for _, c in y.intent_ranking])
         assert x.sub_answer == y.sub_answer
