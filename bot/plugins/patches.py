@@ -16,10 +16,11 @@ turns (about 23 ms per call on the 2-core development machine, under 1 ms with t
 built once). Here the validator is built once; every result is still validated against the
 same schema, and a bad one raises the same ``ValidationError`` with Rasa's hint.
 
-``event_lookup``: ``Event.resolve_by_type`` walks all subclasses of ``Event`` for every event
-it reads back from the tracker store (hundreds per turn in a long conversation). Here the type
-name -> class lookup is kept in a dict; an unknown name refreshes the dict first, so event
-classes imported later are still found.
+``event_lookup`` (removed 2026-12-02): it cached ``Event.resolve_by_type``'s walk over the
+subclasses of ``Event``. With the tracker store reading only new events (bot/plugins/tracker_store.py)
+a turn reads few events, and ``tools.bench_patches`` measured 0.47 ms per turn, within the
+noise (reports/patches.json): it no longer paid. It only shortened Rasa's full read of a long
+conversation over the HTTP API.
 
 ``eager_build`` (removed 2026-12-02): it made ``RasaModel.load`` (DIET and the ResponseSelector)
 build its weights without tracing a TensorFlow graph. Since the NLU is a linear classifier
@@ -45,19 +46,15 @@ from jsonschema.exceptions import best_match
 from jsonschema.validators import validator_for
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.constants import DOCS_BASE_URL
-from rasa.shared.core.events import Event
-from rasa.shared.utils.common import all_subclasses
 
 log = logging.getLogger(__name__)
 
 # The Rasa release these replacements were written and tested against.
 RASA_VERSION = "3.6.21"
-PATCHES = ("action_validator", "event_lookup")  # = settings.KNOWN_PATCHES
+PATCHES = ("action_validator",)  # = settings.KNOWN_PATCHES
 
 _ORIGINAL_VALIDATE = RemoteAction._validate_action_result
-_ORIGINAL_RESOLVE = Event.resolve_by_type
 _validator: Any = None
-_event_types: dict[str, type[Event]] = {}
 
 
 def action_result_validator() -> Any:
@@ -84,25 +81,6 @@ def validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
     return True
 
 
-def _refresh_event_types() -> None:
-    _event_types.clear()
-    for cls in reversed(all_subclasses(Event)):
-        # Reversed, so that the first class Rasa's own loop would find wins.
-        _event_types[cls.type_name] = cls
-
-
-def resolve_by_type(type_name: str, default: type[Event] | None = None) -> type[Event] | None:
-    """Same contract as ``Event.resolve_by_type``, with the lookup cached."""
-    cls = _event_types.get(type_name)
-    if cls is None:
-        _refresh_event_types()
-        cls = _event_types.get(type_name)
-    if cls is not None:
-        return cls
-    # Unknown names: Rasa's own handling ("topic" -> None, default, or ValueError).
-    return _ORIGINAL_RESOLVE(type_name, default)
-
-
 class UnsupportedRasaVersion(RuntimeError):
     """The installed Rasa is not the release the patches were made for."""
 
@@ -125,8 +103,6 @@ def install(names: Iterable[str] = PATCHES, rasa_version: str | None = None) -> 
         raise ValueError(f"Unknown patches: {', '.join(sorted(unknown))}")
     if "action_validator" in chosen:
         RemoteAction._validate_action_result = validate_action_result
-    if "event_lookup" in chosen:
-        Event.resolve_by_type = staticmethod(resolve_by_type)
     log.info("Rasa speed-ups installed: %s", ", ".join(chosen) or "none")
     return chosen
 
@@ -134,7 +110,6 @@ def install(names: Iterable[str] = PATCHES, rasa_version: str | None = None) -> 
 def uninstall() -> None:
     """Put Rasa's originals back (for tests that compare both)."""
     RemoteAction._validate_action_result = _ORIGINAL_VALIDATE
-    Event.resolve_by_type = staticmethod(_ORIGINAL_RESOLVE)
 
 
 __all__ = ["PATCHES", "RASA_VERSION", "install", "uninstall", "validate_action_result"]

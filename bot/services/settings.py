@@ -68,7 +68,7 @@ class Settings:
     # Who edits in the `glossary` command line (history); default: the login name.
     glossary_editor: str = ""
     # Which Rasa speed-ups bot.plugins.server installs (names in bot.plugins.patches).
-    patches: tuple[str, ...] = ("action_validator", "event_lookup")
+    patches: tuple[str, ...] = ("action_validator",)
     # GEMEENTETOLK_TODAY (tests only): the date dated facts are judged on. None: today in
     # Europe/Amsterdam (bot.services.facts.today).
     today: date | None = None
@@ -433,7 +433,7 @@ def _theme_class(env: Mapping[str, str]) -> str:
     return raw
 
 
-KNOWN_PATCHES = ("action_validator", "event_lookup")
+KNOWN_PATCHES = ("action_validator",)
 
 
 def _patches(env: Mapping[str, str]) -> tuple[str, ...]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
-from rasa.shared.core.events import ActionExecuted, Event, SessionStarted, SlotSet, UserUttered
 
 from bot.plugins import patches
 from bot.services.settings import KNOWN_PATCHES, load_settings
@@ -58,36 +57,14 @@ def test_the_validator_is_built_once() -> None:
     assert patches.action_result_validator() is patches.action_result_validator()
 
 
-@pytest.mark.parametrize("name", ["user", "action", "slot", "session_started", "bot", "followup"])
-def test_event_types_resolve_like_rasa(name, rasa_original) -> None:
-    expected = Event.resolve_by_type(name)
+def test_only_the_action_validator_is_patched() -> None:
+    """The removed speed-ups (event_lookup, eager_build) leave Rasa's own code in place."""
+    from rasa.shared.core.events import Event as RasaEvent
+    from rasa.utils.tensorflow.models import RasaModel
+
     patches.install()
-    assert Event.resolve_by_type(name) is expected
-
-
-def test_unknown_event_types_keep_rasas_handling() -> None:
-    patches.install()
-    assert Event.resolve_by_type("topic") is None
-    assert Event.resolve_by_type("nieuw", default=SlotSet) is SlotSet
-    with pytest.raises(ValueError, match="Unknown event name"):
-        Event.resolve_by_type("nieuw")
-
-
-def test_event_classes_defined_later_are_found() -> None:
-    patches.install()
-    Event.resolve_by_type("user")  # fills the cache
-
-    class LateEvent(ActionExecuted):
-        type_name = "gemeentetolk_late_event"
-
-    assert Event.resolve_by_type("gemeentetolk_late_event") is LateEvent
-
-
-def test_events_round_trip_through_the_cached_lookup() -> None:
-    patches.install()
-    events = [SessionStarted(timestamp=1.0), UserUttered("hallo", {"name": "greet"}, timestamp=2.0),
-              SlotSet("topic", "permit", timestamp=3.0)]
-    assert [Event.from_parameters(e.as_dict()) for e in events] == events
+    assert RasaEvent.resolve_by_type.__module__ == "rasa.shared.core.events"
+    assert RasaModel.__dict__["load"].__func__.__module__ == "rasa.utils.tensorflow.models"
 
 
 def test_patches_refuse_any_rasa_but_the_pinned_release(project_root) -> None:
@@ -103,9 +80,9 @@ def test_patches_refuse_any_rasa_but_the_pinned_release(project_root) -> None:
     try:
         with pytest.raises(patches.UnsupportedRasaVersion):
             patches.install(rasa_version="3.6.20")
-        assert Event.resolve_by_type is patches._ORIGINAL_RESOLVE  # nothing patched
+        assert RemoteAction._validate_action_result is patches._ORIGINAL_VALIDATE  # nothing patched
         assert RemoteAction._validate_action_result is patches._ORIGINAL_VALIDATE
-        assert patches.install(["event_lookup"]) == ["event_lookup"]
+        assert patches.install(["action_validator"]) == ["action_validator"]
     finally:
         patches.install()
 
@@ -113,7 +90,7 @@ def test_patches_refuse_any_rasa_but_the_pinned_release(project_root) -> None:
 def test_the_settings_know_the_same_patches() -> None:
     assert KNOWN_PATCHES == patches.PATCHES
     assert load_settings(env={"GEMEENTETOLK_PATCHES": "none"}).patches == ()
-    assert load_settings(env={"GEMEENTETOLK_PATCHES": "event_lookup"}).patches == ("event_lookup",)
-    assert load_settings(env={}).patches == ("action_validator", "event_lookup")
+    assert load_settings(env={"GEMEENTETOLK_PATCHES": "action_validator"}).patches == ("action_validator",)
+    assert load_settings(env={}).patches == ("action_validator",)
     with pytest.raises(ValueError, match="GEMEENTETOLK_PATCHES"):
         load_settings(env={"GEMEENTETOLK_PATCHES": "turbo"})
