@@ -38,6 +38,10 @@ MISUNDERSTOOD_CANDIDATES = (
     "mijn oliebollenkraam wil op de hoek van de markt staan",
     "ik wil mijn ijscokar neerzetten bij het strand deze zomer",
     "mag ik met mijn oliebollenkraam op het plein staan met oud en nieuw",
+    # The linear NLU (2026-12-02) understands the three above; it fell back on these.
+    "met onze draaimolen op de kermis van het dorp staan, hoe regel ik dat",
+    "mag mijn poffertjeskraam bij de intocht van sinterklaas staan",
+    "we organiseren een hardloopwedstrijd door het centrum",
 )
 RIGHT_ANSWER = "ask_permit/events"
 # Words in no language: the assistant must say it did not understand (counted as a fallback).
@@ -339,7 +343,7 @@ def test_a_misunderstood_question_is_learned_through_the_inbox_and_publish(brows
         context.close()
     understood = parse(live, misunderstood)
     assert understood["intent"]["name"] == "ask_permit", publish_diagnosis(live, status, misunderstood, understood)
-    # the linked question itself is certain (bot.plugins.known_examples), not DIET's guess
+    # the linked question itself is certain (bot.plugins.known_examples), not the classifier's guess
     assert understood["intent"]["confidence"] == 1.0, understood["intent"]
     keys = [v["response"]["intent_response_key"] for v in understood["response_selector"].values()
             if isinstance(v, dict) and v.get("response")]
