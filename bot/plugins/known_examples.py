@@ -23,15 +23,20 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
-from rasa.shared.nlu.constants import INTENT, INTENT_RESPONSE_KEY, TEXT
+from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.plugins.sub_answers import (
+    SELECTOR,
+    labelled_examples,
+    retrieval_responses,
+    selector_response,
+)
 from bot.services import privacy
 from bot.services.training import example_index
 
 FILE = "known_examples.json"
-SELECTOR = "default"  # one sub-answer selector for every retrieval intent (config.yml)
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
@@ -50,15 +55,9 @@ class KnownExampleClassifier(GraphComponent, IntentClassifier):
         return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
-        pairs = []
-        for example in training_data.intent_examples:
-            label = example.get(INTENT_RESPONSE_KEY) or example.get(INTENT)
-            if example.get(TEXT) and label:
-                pairs.append((example.get(TEXT), label))
-        self.index = example_index(pairs)
+        self.index = example_index([(ex.get(TEXT), label) for ex, label in labelled_examples(training_data)])
         keys = {label for label in self.index.values() if "/" in label}
-        self.responses = {f"utter_{key}": training_data.responses.get(f"utter_{key}") or []
-                          for key in sorted(keys)}
+        self.responses = retrieval_responses(training_data, keys)
         with self._model_storage.write_to(self._resource) as directory:
             (directory / FILE).write_text(json.dumps({"index": self.index, "responses": self.responses},
                                                      ensure_ascii=False), encoding="utf-8")
@@ -92,9 +91,7 @@ class KnownExampleClassifier(GraphComponent, IntentClassifier):
         ranking = list(selector.get("ranking") or [])
         known = next((r for r in ranking if r.get("intent_response_key") == label), None)
         ranking = [r for r in ranking if r is not known]
-        selector["response"] = {"responses": self.responses.get(f"utter_{label}") or [{"text": label}],
-                                "confidence": 1.0, "intent_response_key": label,
-                                "utter_action": f"utter_{label}"}
+        selector["response"] = selector_response(self.responses, label, 1.0)
         top = {**(known or {"id": None}), "confidence": 1.0, "intent_response_key": label}
         selector["ranking"] = [top, *ranking]
         selectors[SELECTOR] = selector

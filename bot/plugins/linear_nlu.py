@@ -26,13 +26,18 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.nlu.constants import TOKENS_NAMES
 from rasa.nlu.tokenizers.tokenizer import Tokenizer
-from rasa.shared.nlu.constants import INTENT, INTENT_RESPONSE_KEY, TEXT
+from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.plugins.sub_answers import (
+    SELECTOR,
+    labelled_examples,
+    retrieval_responses,
+    selector_response,
+)
 from bot.services.linear_nlu import Classifier, Sentence
 
-SELECTOR = "default"  # as Rasa's ResponseSelector names a selector for every retrieval intent
 RESPONSES_FILE = "responses.json"
 
 
@@ -67,18 +72,13 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
-        sentences, labels = [], []
-        for example in training_data.intent_examples:
-            label = example.get(INTENT_RESPONSE_KEY) or example.get(INTENT)
-            if example.get(TEXT) and label:
-                sentences.append(sentence(example))
-                labels.append(str(label))
+        examples = labelled_examples(training_data)
+        sentences = [sentence(ex) for ex, _ in examples]
+        labels = [label for _, label in examples]
         if not sentences:  # nothing to learn (e.g. a dialogue-only training): leave it empty
             return self._resource
         self.classifier = Classifier.train(sentences, labels)
-        keys = sorted({label for label in labels if "/" in label})
-        self.responses = {f"utter_{key}": training_data.responses.get(f"utter_{key}") or []
-                          for key in keys}
+        self.responses = retrieval_responses(training_data, {label for label in labels if "/" in label})
         with self._model_storage.write_to(self._resource) as directory:
             self.classifier.save(directory)
             (directory / RESPONSES_FILE).write_text(json.dumps(self.responses, ensure_ascii=False),
@@ -114,15 +114,10 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
                         ranking: list[tuple[str, float]]) -> None:
         top_key, top_conf = (key, ranking[0][1]) if key else ranking[0]
         selectors = dict(message.get("response_selector") or {})
-        labels = self.classifier.sub_answers.labels if self.classifier and self.classifier.sub_answers else []
-        selectors["all_retrieval_intents"] = sorted({k.split("/", 1)[0] for k in labels})
+        assert self.classifier is not None
+        selectors["all_retrieval_intents"] = self.classifier.retrieval_intents
         selectors[SELECTOR] = {
-            "response": {
-                "responses": self.responses.get(f"utter_{top_key}") or [{"text": top_key}],
-                "confidence": top_conf,
-                "intent_response_key": top_key,
-                "utter_action": f"utter_{top_key}",
-            },
+            "response": selector_response(self.responses, top_key, top_conf),
             "ranking": [{"id": None, "confidence": c, "intent_response_key": k} for k, c in ranking],
         }
         message.set("response_selector", selectors, add_to_output=True)

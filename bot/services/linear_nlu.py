@@ -58,20 +58,23 @@ class Sentence:
 class Features:
     """TF-IDF of character n-grams (of the text) and word n-grams (of the lemmas)."""
 
-    def __init__(self, char: TfidfVectorizer | None = None, word: TfidfVectorizer | None = None):
-        self.char = char or TfidfVectorizer(analyzer="char_wb", ngram_range=CHAR_NGRAMS, sublinear_tf=True)
-        self.word = word or TfidfVectorizer(
+    def __init__(self) -> None:
+        self.char = TfidfVectorizer(analyzer="char_wb", ngram_range=CHAR_NGRAMS, sublinear_tf=True)
+        self.word = TfidfVectorizer(
             analyzer="word", ngram_range=WORD_NGRAMS, sublinear_tf=True, token_pattern=_WORD_PATTERN
         )
 
     def fit_transform(self, sentences: Sequence[Sentence]) -> sparse.csr_matrix:
-        a = self.char.fit_transform([s.char_input() for s in sentences])
-        b = self.word.fit_transform([s.word_input() for s in sentences])
-        return sparse.hstack([a, b]).tocsr()
+        return self._both(sentences, fit=True)
 
     def transform(self, sentences: Sequence[Sentence]) -> sparse.csr_matrix:
-        a = self.char.transform([s.char_input() for s in sentences])
-        b = self.word.transform([s.word_input() for s in sentences])
+        return self._both(sentences, fit=False)
+
+    def _both(self, sentences: Sequence[Sentence], fit: bool) -> sparse.csr_matrix:
+        char = self.char.fit_transform if fit else self.char.transform
+        word = self.word.fit_transform if fit else self.word.transform
+        a = char([s.char_input() for s in sentences])
+        b = word([s.word_input() for s in sentences])
         return sparse.hstack([a, b]).tocsr()
 
     def to_json(self) -> dict[str, Any]:
@@ -165,6 +168,17 @@ class Classifier:
     intents: LinearModel
     sub_answers: LinearModel | None
 
+    def __post_init__(self) -> None:
+        # Per intent, the columns of its sub-answers (read for every message, built once).
+        self._columns: dict[str, list[int]] = {}
+        for i, key in enumerate(self.sub_answers.labels if self.sub_answers else []):
+            self._columns.setdefault(key.split("/", 1)[0], []).append(i)
+
+    @property
+    def retrieval_intents(self) -> list[str]:
+        """The intents that have sub-answers, sorted."""
+        return sorted(self._columns)
+
     @classmethod
     def train(cls, sentences: Sequence[Sentence], labels: Sequence[str]) -> Classifier:
         """``labels`` are intents, or full retrieval keys (``ask_procurement/thresholds``)."""
@@ -212,8 +226,9 @@ class Classifier:
         another intent, after a clarifying question, still finds its best sub-answer)."""
         assert self.sub_answers is not None
         labels = self.sub_answers.labels
-        mine = [i for i, key in enumerate(labels) if key.split("/", 1)[0] == intent]
-        others = [i for i in range(len(labels)) if i not in set(mine)]
+        mine = self._columns.get(intent, [])
+        own = set(mine)
+        others = [i for i in range(len(labels)) if i not in own]
         ranking: list[tuple[str, float]] = []
         if mine:
             p = softmax(scores[mine], self.sub_answers.scale)
