@@ -30,12 +30,15 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.model_selection import KFold
 from sklearn.svm import LinearSVC
 
+from bot.services.spelling import Corrector
+
 CHAR_NGRAMS = (1, 4)
 WORD_NGRAMS = (1, 2)
 C = 1.0  # scikit-learn's default, not tuned on any test set
 FOLDS = 5
 SCALES = tuple(float(k) for k in np.arange(0.5, 30.01, 0.5))
 SEED = 42
+CORRECT_TYPOS = True
 META_FILE = "linear_nlu.json"
 WEIGHTS_FILE = "linear_nlu.npz"
 _WORD_PATTERN = r"(?u)\b\w+\b"
@@ -56,9 +59,13 @@ class Sentence:
 
 
 class Features:
-    """TF-IDF of character n-grams (of the text) and word n-grams (of the lemmas)."""
+    """TF-IDF of character n-grams (of the text) and word n-grams (of the lemmas), each read
+    after typo correction against the training words (``bot.services.spelling``)."""
 
-    def __init__(self) -> None:
+    def __init__(self, correct: bool = CORRECT_TYPOS) -> None:
+        self.correct = correct
+        self.char_words = Corrector()
+        self.word_words = Corrector()
         self.char = TfidfVectorizer(analyzer="char_wb", ngram_range=CHAR_NGRAMS, sublinear_tf=True)
         self.word = TfidfVectorizer(
             analyzer="word", ngram_range=WORD_NGRAMS, sublinear_tf=True, token_pattern=_WORD_PATTERN
@@ -73,18 +80,32 @@ class Features:
     def _both(self, sentences: Sequence[Sentence], fit: bool) -> sparse.csr_matrix:
         char = self.char.fit_transform if fit else self.char.transform
         word = self.word.fit_transform if fit else self.word.transform
-        a = char([s.char_input() for s in sentences])
-        b = word([s.word_input() for s in sentences])
+        chars = [s.char_input() for s in sentences]
+        words = [s.word_input() for s in sentences]
+        if self.correct:
+            if fit:
+                self.char_words, self.word_words = Corrector.fit(chars), Corrector.fit(words)
+            chars = [self.char_words.text(t) for t in chars]
+            words = [self.word_words.text(t) for t in words]
+        a = char(chars)
+        b = word(words)
         return sparse.hstack([a, b]).tocsr()
 
     def to_json(self) -> dict[str, Any]:
-        return {name: {"vocabulary": {k: int(v) for k, v in vec.vocabulary_.items()},
-                       "idf": [float(x) for x in vec.idf_]}
-                for name, vec in (("char", self.char), ("word", self.word))}
+        out: dict[str, Any] = {name: {"vocabulary": {k: int(v) for k, v in vec.vocabulary_.items()},
+                                      "idf": [float(x) for x in vec.idf_]}
+                               for name, vec in (("char", self.char), ("word", self.word))}
+        if self.correct:
+            out["spelling"] = {"char": self.char_words.counts, "word": self.word_words.counts}
+        return out
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Features:
-        out = cls()
+        spelling = data.get("spelling")  # absent: a model saved without typo correction
+        out = cls(correct=spelling is not None)
+        if spelling is not None:
+            out.char_words = Corrector(spelling["char"])
+            out.word_words = Corrector(spelling["word"])
         for name in ("char", "word"):
             vec = getattr(out, name)
             vec.vocabulary = dict(data[name]["vocabulary"])
