@@ -6,8 +6,8 @@ character n-grams still match. Before the features are built, every word the tra
 does not contain is replaced by the most frequent training word one edit away (a letter
 dropped, added, changed, or two neighbours swapped: the Damerau-Levenshtein distance 1), if
 there is one. Words the training data contains are never changed, and neither are Dutch words
-the lexicon knows (every form in spaCy's Dutch lemma table, ``spacy-lookups-data``: "denk" is
-not a typo of "dank"), short words (fewer than ``MIN_LENGTH`` letters: too many other words
+the lexicon knows (every form in spaCy's Dutch lemma table, ``glossary.text.known_words``,
+the list the glossary matcher uses for the same purpose: "denk" is not a typo of "dank"), short words (fewer than ``MIN_LENGTH`` letters: too many other words
 are one edit away) or numbers.
 
 The vocabulary is learnt from the training sentences only; it is part of the model and is
@@ -16,28 +16,14 @@ saved with it as a word count table.
 
 from __future__ import annotations
 
-import gzip
-import json
 import re
 from collections import Counter
 from collections.abc import Iterable
-from functools import lru_cache
-from importlib import resources
+
+from glossary.text import known_words, normalise
 
 MIN_LENGTH = 4
 _WORD = re.compile(r"\w+", re.UNICODE)
-
-
-@lru_cache(maxsize=1)
-def dutch_lexicon() -> frozenset[str]:
-    """Every word form in spaCy's Dutch lemma lookup table (forms and lemmas), read once per
-    process; empty when ``spacy-lookups-data`` is not installed."""
-    try:
-        path = resources.files("spacy_lookups_data") / "data" / "nl_lemma_lookup.json.gz"
-        table = json.loads(gzip.decompress(path.read_bytes()))
-    except (ModuleNotFoundError, OSError, ValueError):
-        return frozenset()
-    return frozenset(w.lower() for pair in table.items() for w in pair)
 
 
 class Corrector:
@@ -46,7 +32,8 @@ class Corrector:
     def __init__(self, counts: dict[str, int] | None = None,
                  lexicon: frozenset[str] | None = None) -> None:
         self.counts: dict[str, int] = dict(counts or {})
-        self.lexicon = dutch_lexicon() if lexicon is None else lexicon
+        # Normalised Dutch word forms (the glossary matcher's own list of words that are no typo).
+        self.lexicon = known_words() if lexicon is None else lexicon
         self._alphabet = "".join(sorted({c for w in self.counts for c in w}))
         self._cache: dict[str, str] = {}
 
@@ -60,7 +47,7 @@ class Corrector:
     def word(self, word: str) -> str:
         """``word`` itself when known, short or a number; otherwise its correction (or itself)."""
         if (not self.counts or word in self.counts or len(word) < MIN_LENGTH
-                or not word.isalpha() or word in self.lexicon):
+                or not word.isalpha() or normalise(word) in self.lexicon):
             return word
         hit = self._cache.get(word)
         if hit is None:
